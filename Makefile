@@ -1,0 +1,42 @@
+# Two commands a new user needs: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install system-deps clean bench
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/sokbo run --out sokbo-out
+
+# Debian packages the tests drive for real: Jekyll and Hugo builds, Chromium for browser tests.
+system-deps:
+	@missing=""; \
+	for p in jekyll hugo chromium; do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	[ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || missing="$$missing fonts-nanum"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jekyll hugo chromium fonts-nanum >/dev/null; \
+	fi
+
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/sokbo bench quality
+	$(BIN)/sokbo bench extract
+	$(BIN)/sokbo bench cluster
+
+clean:
+	rm -rf $(VENV) sokbo-out build *.egg-info src/*.egg-info

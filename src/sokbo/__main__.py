@@ -1,0 +1,3 @@
+from sokbo.cli import cli
+
+cli()

@@ -1,0 +1,1 @@
+"""Korean language stage: cleaning, sentences, morphemes, speech style, headlines."""

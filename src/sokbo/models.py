@@ -1,0 +1,137 @@
+"""Data that flows through the pipeline: Article → Story → Post, each sentence with provenance."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a source article, with its offsets in the article's cleaned text."""
+
+    text: str
+    source_id: str
+    index: int
+    start: int = 0
+    end: int = 0
+
+    @property
+    def id(self) -> str:
+        return f"{self.source_id}#{self.index}"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned source article."""
+
+    id: str
+    url: str
+    title: str
+    outlet: str
+    published: datetime | None
+    text: str
+    sentences: tuple[Sentence, ...] = ()
+    image: str | None = None
+    category: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.title, self.text)
+
+
+def content_hash(*parts: str) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def article_id_for(url: str) -> str:
+    """A stable id for an article, derived from its canonical URL."""
+    return "a" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles from one or more outlets about the same event."""
+
+    id: str
+    articles: tuple[Article, ...]
+
+    @property
+    def first_published(self) -> datetime | None:
+        dates = [a.published for a in self.articles if a.published]
+        return min(dates) if dates else None
+
+
+@dataclass(frozen=True, slots=True)
+class PostSentence:
+    """A sentence of a post: the restyled text and the source sentence it came from."""
+
+    text: str
+    source_id: str
+    index: int
+    role: str = "body"
+
+    @property
+    def source_sentence_id(self) -> str:
+        return f"{self.source_id}#{self.index}"
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    subtitle: str
+    sentences: tuple[PostSentence, ...]
+    highlight: str
+    key_sentence: PostSentence
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    heading: str
+    paragraphs: tuple[tuple[PostSentence, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    article_id: str
+    outlet: str
+    title: str
+    url: str
+    published: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A blog post for one story; every sentence carries its provenance."""
+
+    story_id: str
+    title: str
+    slug: str
+    date: datetime
+    excerpt: tuple[PostSentence, ...]
+    cards: tuple[Card, ...]
+    sections: tuple[Section, ...]
+    sources: tuple[SourceRef, ...]
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ("News",)
+    image: str = ""
+    image_alt: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def excerpt_text(self) -> str:
+        return " ".join(s.text for s in self.excerpt)
+
+    def all_sentences(self) -> list[PostSentence]:
+        """Every output sentence, in reading order (excerpt first)."""
+        out = list(self.excerpt)
+        for card in self.cards:
+            out.extend(card.sentences)
+            out.append(card.key_sentence)
+        for section in self.sections:
+            for para in section.paragraphs:
+                out.extend(para)
+        return out
