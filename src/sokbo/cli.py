@@ -1,0 +1,200 @@
+"""Command line: thin commands over the library; every SokboError becomes one line and exit 2."""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sokbo import __version__
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"sokbo: error: {message}", err=True)
+
+
+def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Translate library errors at the edge: one line on stderr, exit 2, no traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from sokbo.errors import SokboError
+
+        try:
+            return fn(*args, **kwargs)
+        except SokboError as e:
+            if logging.getLogger().isEnabledFor(logging.DEBUG):
+                raise
+            _fail(str(e))
+            sys.exit(EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            _fail("interrupted")
+            sys.exit(130)
+
+    return wrapper
+
+
+def config_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--config", "config_path", type=click.Path(dir_okay=False), default=None,
+        help="sokbo.toml to read (default: ./sokbo.toml when present).",
+    )(fn)
+
+
+def out_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--out", "out_dir", type=click.Path(file_okay=False), default=None,
+        help="Output directory: posts in OUT/_posts, state in OUT/sokbo.db (default ./sokbo-out).",
+    )(fn)
+
+
+def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print one machine-readable JSON object.")(fn)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sokbo")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+def cli(debug: bool) -> None:
+    """sokbo (속보): Korean news in, faithful Korean blog posts out.
+
+    Every sentence of a post is a source sentence restyled to 합쇼체, with its provenance.
+    """
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="sokbo: %(levelname)s: %(message)s",
+    )
+
+
+def _settings(config_path: str | None, out_dir: str | None, fmt: str | None = None):
+    from sokbo.config import load_settings
+
+    settings = load_settings(config_path)
+    return settings.with_overrides(out_dir=Path(out_dir) if out_dir else None, format=fmt)
+
+
+def _progress():  # -> (callback, stop)
+    """A Rich progress bar on a terminal; silent otherwise."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   transient=True)
+    bar.start()
+    tasks: dict[str, Any] = {}
+
+    def update(what: str, n: int, total: int) -> None:
+        phase = what.split(" ", 1)[0]
+        if phase not in tasks:
+            tasks[phase] = bar.add_task(phase, total=total)
+        bar.update(tasks[phase], completed=n, total=total, description=what[:60])
+
+    return update, bar.stop
+
+
+def _print_report(report: Any, as_json: bool, *, command: str) -> None:
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console(soft_wrap=True)
+        for err in report.errors:
+            console.print(f"[yellow]skipped:[/] {err}", markup=True, highlight=False)
+        if report.posts:
+            table = Table(title=f"sokbo {command}: posts in {report.out_dir}")
+            for col in ("story", "outlets", "sentences", "status", "post"):
+                table.add_column(col)
+            for p in report.posts:
+                outlets = ", ".join(dict.fromkeys(a.outlet for a in p.articles))
+                n = len(p.post.all_sentences()) if p.post else "-"
+                table.add_row(p.title, outlets, str(n), p.status, str(p.path))
+            console.print(table)
+        console.print(
+            f"{report.count('new')} new posts, {report.count('updated')} updated, "
+            f"{report.count('unchanged')} unchanged; {report.articles_read} articles read "
+            f"({report.articles_new} new, {report.articles_changed} changed)"
+            + (f"; {len(report.errors)} inputs skipped" if report.errors else ""),
+            highlight=False,
+        )
+        if report.posts:
+            console.print(f"posts are in {report.out_dir / '_posts'}", highlight=False)
+
+
+@cli.command()
+@config_option
+@out_option
+@json_option
+@click.option("--feed", "feeds", multiple=True, metavar="URL_OR_FILE",
+              help="Read this RSS/Atom feed instead of the configured ones (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["jekyll"]), default=None,
+              help="Output format (default from config: jekyll).")
+@handle_errors
+def run(config_path: str | None, out_dir: str | None, as_json: bool, feeds: tuple[str, ...],
+        fmt: str | None) -> None:
+    """Read feeds, group articles into stories, write one post per story.
+
+    With no config and no --feed, reads the bundled demo corpus (offline).
+
+    Example:
+        sokbo run --out sokbo-out
+    """
+    from sokbo.pipeline import run_pipeline
+
+    settings = _settings(config_path, out_dir, fmt)
+    update, stop = _progress() if not as_json else (None, lambda: None)
+    try:
+        report = run_pipeline(settings, list(feeds) or None, progress=update)
+    finally:
+        stop()
+    _print_report(report, as_json, command="run")
+    if report.errors and not report.posts and report.articles_read == 0:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@config_option
+@out_option
+@json_option
+@click.option("--format", "fmt", type=click.Choice(["jekyll"]), default=None,
+              help="Output format (default from config: jekyll).")
+@handle_errors
+def post(inputs: tuple[str, ...], config_path: str | None, out_dir: str | None, as_json: bool,
+         fmt: str | None) -> None:
+    """Write one post from the given articles, treated as one story.
+
+    INPUTS are local HTML files, plain-text files, JSONL files
+    ({"title","text","url","outlet","published"} per line) or article URLs.
+
+    Example:
+        sokbo post article1.html article2.html --out blog
+    """
+    from sokbo.pipeline import post_inputs
+
+    settings = _settings(config_path, out_dir, fmt)
+    report = post_inputs(settings, list(inputs))
+    for err in report.errors:
+        _fail(err)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    elif report.posts:
+        _print_report(report, False, command="post")
+    if report.errors or not report.posts:
+        if not report.posts and not report.errors:
+            _fail("no article found in the inputs")
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def main() -> None:  # pragma: no cover
+    cli()

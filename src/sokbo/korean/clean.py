@@ -1,0 +1,93 @@
+"""Strip Korean news boilerplate (datelines, bylines, e-mails, captions, copyright) before splitting.
+
+Kiwi splits clean paragraphs very well but glues datelines, bylines and credit lines onto real
+sentences, so every article goes through here first (see korean-nlp-notes §1).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# [서울=연합뉴스] (세종=뉴스1) 【부산=동해뉴스】
+DATELINE = re.compile(
+    r"^\s*[\[\(（【]\s*[가-힣A-Za-z0-9·\s]{1,15}\s*=\s*[^\]\)）】]{1,25}[\]\)）】]\s*"
+)
+# 홍길동 기자 = / 김철수 이영희 기자 = / 박지훈 특파원 =
+BYLINE = re.compile(
+    r"^\s*(?:[가-힣]{2,4}\s*(?:·\s*)?){1,4}(?:특파원|기자|선임기자|객원기자|통신원|기상캐스터)\s*=\s*"
+)
+# a reporter line at the end: "김서연 기자 sykim@…" or just "김서연 기자"
+REPORTER_LINE = re.compile(
+    r"^\s*(?:[가-힣]{2,4}\s*){1,3}(?:특파원|기자|선임기자|객원기자|통신원)(?:\s*[\w.+-]+@[\w.-]+)?\s*$"
+)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+BOILERPLATE = re.compile(
+    r"(무단\s*전재|재배포\s*금지|저작권자\s*[(ⓒ©]|copyright|all rights reserved|ai\s*학습\s*이용\s*금지"
+    r"|^\s*[<\[(]?\s*ⓒ|^\s*©|제보는\s*카카오톡|구독하기|기사\s*제보|뉴스\s*제보)",
+    re.IGNORECASE,
+)
+# 입력 2026.11.21 10:15 | 수정 …, 송고시간 …, 기사입력 …
+TIMESTAMP_LINE = re.compile(r"^\s*(입력|수정|송고시간|기사입력|최종수정|업데이트)\s*[:：]?\s*\d{4}")
+CAPTION = re.compile(
+    r"(\[[^\]]{0,20}(?:자료사진|사진|제공|캡처)\]\s*$"
+    r"|\((?:사진|자료사진|그래픽|영상)\s*[=:][^)]*\)\s*$"
+    r"|^\s*(?:사진|자료사진|그래픽)\s*[=:]"
+    r"|^\s*<\s*(?:사진|그래픽)[^>]*>"
+    r"|\d{4}\.\d{1,2}\.\d{1,2}\.?\s*(?:/\s*\S+)?\s*(?:\[[^\]]*\])?\s*$"
+    r"|/뉴스1\s*$|©\s*News1)"
+)
+BULLETS = re.compile(r"\s*[▲△■□●◆◇▶►☞※]\s*")
+AD_LINE = re.compile(r"^\s*(광고|AD|advertisement|관련\s*기사|관련기사|많이\s*본\s*뉴스)\s*$", re.I)
+HANGUL = re.compile(r"[가-힣]")
+TRAILING_HANJA = re.compile(r"([.!?])\s*([\u4e00-\u9fff])$")
+
+
+def clean_line(line: str) -> str:
+    """Remove a leading dateline and byline from one paragraph."""
+    line = unicodedata.normalize("NFC", line).replace("\u00a0", " ").strip()
+    line = DATELINE.sub("", line, count=1)
+    line = BYLINE.sub("", line, count=1)
+    return line.strip()
+
+
+def is_boilerplate(line: str) -> bool:
+    """True for lines that carry no article content: credits, captions, ads, reporter boxes."""
+    if not line:
+        return True
+    if AD_LINE.match(line) or BOILERPLATE.search(line) or TIMESTAMP_LINE.match(line):
+        return True
+    if REPORTER_LINE.match(line):
+        return True
+    if EMAIL.search(line) and len(EMAIL.sub("", line).strip()) < 25:
+        return True
+    if CAPTION.search(line):
+        return True
+    return not HANGUL.search(line)
+
+
+def clean_text(text: str, *, title: str | None = None) -> str:
+    """Article text → cleaned paragraphs joined by newlines.
+
+    A paragraph equal to the title (pages that repeat the headline in the body) is dropped.
+    """
+    norm_title = re.sub(r"\s+", " ", title).strip() if title else None
+    out: list[str] = []
+    for raw in text.splitlines():
+        line = clean_line(raw)
+        if is_boilerplate(line):
+            continue
+        if norm_title and re.sub(r"\s+", " ", line) == norm_title:
+            continue
+        for part in BULLETS.split(line):
+            part = part.strip()
+            if part and not is_boilerplate(part):
+                out.append(part)
+    return "\n".join(out)
+
+
+def hangul_ratio(text: str) -> float:
+    """Share of Hangul among letters: how Korean a text is."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if "가" <= c <= "힣") / len(letters)

@@ -1,0 +1,148 @@
+"""Headline compression and short noun-phrase headings, built only from source words.
+
+Particles and punctuation are removed by blanking their character spans, never by re-joining
+morphemes, so every kept word stays exactly as the source wrote it (korean-nlp-notes §2).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sokbo.korean.kiwi import get_kiwi
+
+PUNCT_TAGS = {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SB"}
+NOUNISH = {"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH", "XSN", "XPN"}
+CONTENT_HEAD = {"NNG", "NNP", "SN", "SL", "SH"}
+# tokens a heading must not start or end with
+WEAK_EDGE = {"NNB", "XSN", "XPN"}
+SPACES = re.compile(r"\s+")
+CLAUSE_MARK = "\x1f"
+CLAUSE_SEPARATORS = {"…", "...", "..", ",", "|", "/", ";", "ㆍ…"}
+# nouns that make poor heading words (discourse and time words)
+HEADING_STOP = {
+    "반면", "한편", "이날", "당시", "이번", "지난달", "지난해", "올해", "내년", "오늘", "이후",
+    "가운데", "경우", "때문", "관련", "등", "수", "것", "중", "뒤", "전", "후", "앞", "측",
+    "씨", "다만", "또", "바", "데", "이", "그", "최근", "현재", "향후", "이상", "이하", "정도",
+}
+
+
+def compress_headline(headline: str, max_chars: int = 30) -> str:
+    """'푸틴, 시진핑에 '소중한 친구'…10월 방러 초청' → '푸틴 시진핑 소중한 친구 10월 방러 초청'.
+
+    When the result is too long, whole clauses (the parts between '…' or ',') are kept rather
+    than a clause cut mid-way; only a first clause that alone is too long is cut by words.
+    """
+    text = SPACES.sub(" ", headline).strip()
+    tokens = get_kiwi().tokenize(text, oov_handling="rule")
+    marks = [c for c in text]
+    kept_spans = [(t.start, t.start + t.len) for t in tokens
+                  if not (t.tag.startswith("J") or t.tag in PUNCT_TAGS)]
+    for t in tokens:
+        if t.tag.startswith("J") or t.tag in PUNCT_TAGS:
+            a, b = t.start, t.start + t.len
+            # a particle fused into a kept token's span (난 = 나 + ᆫ) must stay
+            if any(ka < b and a < kb for ka, kb in kept_spans):
+                continue
+            fill = CLAUSE_MARK if t.form in CLAUSE_SEPARATORS else " "
+            for i in range(a, b):
+                marks[i] = fill
+    clauses = [SPACES.sub(" ", c).strip().split(" ") for c in "".join(marks).split(CLAUSE_MARK)]
+    seen: set[str] = set()
+    deduped: list[list[str]] = []
+    for clause in clauses:
+        words = [w for w in clause if w and w not in seen]
+        seen.update(words)
+        if words:
+            deduped.append(words)
+    if not deduped:
+        return ""
+    words = list(deduped[0])
+    for clause in deduped[1:]:
+        if len(" ".join(words + clause)) > max_chars:
+            # a clause missing only its last word still reads as a headline
+            if len(clause) >= 3 and len(" ".join(words + clause[:-1])) <= max_chars:
+                words += clause[:-1]
+            break
+        words += clause
+    return fit_words(words, max_chars)
+
+
+def dedupe_words(words: Iterable[str]) -> list[str]:
+    """Drop any word that already appeared (a title or heading never repeats a word)."""
+    seen: set[str] = set()
+    out = []
+    for w in words:
+        if w not in seen:
+            seen.add(w)
+            out.append(w)
+    return out
+
+
+def fit_words(words: list[str], max_chars: int) -> str:
+    """Join words, dropping from the end until the result fits."""
+    while words and len(" ".join(words)) > max_chars:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def noun_phrases(sentence: str) -> list[str]:
+    """Maximal runs of noun-like tokens, as written in the sentence ('해상풍력 단지 1조 원')."""
+    tokens = get_kiwi().tokenize(sentence)
+    phrases: list[str] = []
+    run: list = []
+
+    def flush() -> None:
+        while run and run[0].tag in WEAK_EDGE:
+            run.pop(0)
+        while run and run[-1].tag in WEAK_EDGE - {"NNB"}:
+            run.pop()
+        if run and any(t.tag in CONTENT_HEAD for t in run):
+            phrases.append(sentence[run[0].start : run[-1].start + run[-1].len])
+        run.clear()
+
+    for t in tokens:
+        if t.tag in NOUNISH:
+            if run:
+                gap = sentence[run[-1].start + run[-1].len : t.start]
+                if gap not in ("", " "):
+                    flush()
+            run.append(t)
+        else:
+            flush()
+    flush()
+    return phrases
+
+
+def make_heading(sentences: list[str], weights: dict[str, float], max_chars: int = 24) -> str:
+    """A short noun phrase for a card subtitle or section heading.
+
+    Picks the most salient noun phrases of the sentences (by ``weights`` of their words), keeps
+    them in reading order, and never repeats a word.
+    """
+    scored: list[tuple[float, int, str]] = []
+    order = 0
+    for s in sentences:
+        for p in noun_phrases(s):
+            words = p.split(" ")
+            while words and words[0] in HEADING_STOP:
+                words.pop(0)
+            while words and words[-1] in HEADING_STOP:
+                words.pop()
+            if not words:
+                continue
+            p = " ".join(words)
+            score = sum(weights.get(w, 0.0) for w in words) / (1 + 0.15 * len(words))
+            scored.append((score, order, p))
+            order += 1
+    if not scored:
+        return ""
+    best = sorted(scored, key=lambda x: (-x[0], x[1]))[:3]
+    best.sort(key=lambda x: x[1])
+    words: list[str] = []
+    for _, _, p in best:
+        candidate = dedupe_words(words + p.split(" "))
+        if len(" ".join(candidate)) <= max_chars:
+            words = candidate
+    if not words:
+        words = fit_words(best[0][2].split(" "), max_chars).split(" ")
+    return " ".join(words)

@@ -1,0 +1,109 @@
+"""What every rule sees: the parsed post, its sentences, cached Kiwi analyses and the sources."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from sokbo.korean.kiwi import get_kiwi
+from sokbo.korean.sentences import split_sentences
+from sokbo.lint.nlp import normalise, quotes
+from sokbo.lint.parse import Block, ParsedPost, PostSentence, TextRun
+from sokbo.models import Article, Sentence
+
+if TYPE_CHECKING:
+    from kiwipiepy import Token
+
+__all__ = ["Context", "SourceSentence", "line_location"]
+
+# Block kinds whose text is part of the story (not the sources line or a call to action).
+_ROLE_OF_BODY = {"card": "card", "key": "card-key", "heading": "section", "paragraph": "section"}
+_GROUP_OF_ROLE = {"card": "cards", "card-key": "cards", "section": "sections"}
+
+
+def line_location(line: int) -> str:
+    return f"line {line}"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSentence:
+    article_id: str
+    index: int
+    text: str
+
+
+def _split_run(run: TextRun) -> list[tuple[str, int]]:
+    """Sentences of a paragraph with their source lines; HTML newlines are only spaces."""
+    flat = run.text.replace("\n", " ")
+    return [(s.text, run.line_at(s.start)) for s in split_sentences(flat, "post")]
+
+
+def _sentences(post: ParsedPost) -> list[PostSentence]:
+    out: list[PostSentence] = []
+    title = post.front("title")
+    if isinstance(title, str) and title.strip():
+        out.append(PostSentence(title.strip(), "title", "front-matter:title", 0, -1, "title"))
+    excerpt = post.front("excerpt")
+    if isinstance(excerpt, str):
+        out.extend(
+            PostSentence(s.text, "excerpt", "front-matter:excerpt", 0, 0, "excerpt")
+            for s in split_sentences(excerpt.replace("\n", " "), "excerpt")
+        )
+    for para, block in enumerate(post.blocks, start=1):
+        role = _ROLE_OF_BODY.get(block.kind)
+        if role is None:
+            continue
+        group = _GROUP_OF_ROLE[role]
+        if block.title:
+            title_role = "card-subtitle" if block.kind == "card" else "heading"
+            line = block.title_line
+            out.append(
+                PostSentence(block.title, title_role, line_location(line), line, para, group)
+            )
+        out.extend(
+            PostSentence(text, role, line_location(line), line, para, group)
+            for text, line in _split_run(block.body)
+        )
+    return out
+
+
+def article_sentences(article: Article) -> Sequence[Sentence]:
+    return article.sentences or split_sentences(article.text, article.id)
+
+
+@dataclass
+class Context:
+    post: ParsedPost
+    sources: tuple[Article, ...] = ()
+    _tokens: dict[str, list[Token]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.post.sentences = _sentences(self.post)
+
+    @property
+    def blocks(self) -> list[Block]:
+        return self.post.blocks
+
+    def tokens(self, text: str) -> list[Token]:
+        """Kiwi tokens of a text, analysed once per lint run."""
+        if text not in self._tokens:
+            self._tokens[text] = list(get_kiwi().tokenize(text))
+        return self._tokens[text]
+
+    @cached_property
+    def source_sentences(self) -> list[SourceSentence]:
+        return [
+            SourceSentence(a.id, s.index, s.text)
+            for a in self.sources
+            for s in article_sentences(a)
+        ]
+
+    @cached_property
+    def source_text(self) -> str:
+        """Every source's title and text, normalised for name and number look-ups."""
+        return "\n".join(normalise(f"{a.title}\n{a.text}") for a in self.sources)
+
+    @cached_property
+    def source_quotes(self) -> list[str]:
+        return [q for a in self.sources for q in quotes(f"{a.title}\n{a.text}")]

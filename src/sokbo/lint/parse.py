@@ -1,0 +1,356 @@
+"""Read a post (YAML front matter + HTML body) into blocks, links and sentences with line numbers.
+
+The parser is lenient on purpose: it never fails on bad HTML or bad YAML, it records what it saw
+so the rules can report it. Only text that is no post at all raises ``InputError``.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+import yaml
+
+from sokbo.errors import InputError
+
+__all__ = [
+    "Block",
+    "Element",
+    "Node",
+    "ParsedPost",
+    "PostSentence",
+    "TextRun",
+    "parse_post",
+]
+
+VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()
+)
+BLOCK_TAGS = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 ul ol li table figure blockquote pre hr section article header "
+    "footer nav aside script style iframe object embed form".split()
+)
+RED = "color:#ee2323"
+BLUE = "color:#1a5490"
+HIGHLIGHT = "background-color:#21538527"
+SPACER_ATTR = ("data-ke-size", "size16")
+
+
+@dataclass(slots=True)
+class Node:
+    """An HTML element of the body; text children are ``(text, line)`` pairs."""
+
+    tag: str
+    attrs: list[tuple[str, str | None]]
+    line: int
+    children: list[Node | tuple[str, int]] = field(default_factory=list)
+
+    def attr(self, name: str) -> str | None:
+        return next((v for k, v in self.attrs if k == name), None)
+
+    def style(self) -> str:
+        return re.sub(r"\s+", "", (self.attr("style") or "").lower())
+
+    def elements(self) -> list[Node]:
+        """Element children, skipping whitespace-only text."""
+        return [c for c in self.children if isinstance(c, Node)]
+
+    def meaningful(self) -> list[Node | tuple[str, int]]:
+        return [c for c in self.children if isinstance(c, Node) or c[0].strip()]
+
+    def walk(self) -> list[Node]:
+        out: list[Node] = [self]
+        for c in self.elements():
+            out.extend(c.walk())
+        return out
+
+    def run(self) -> TextRun:
+        run = TextRun()
+        run.add_node(self)
+        return run
+
+
+@dataclass(slots=True)
+class TextRun:
+    """Text of some nodes, concatenated, remembering the source line of every piece."""
+
+    text: str = ""
+    _starts: list[int] = field(default_factory=list)
+    _lines: list[int] = field(default_factory=list)
+
+    def add(self, text: str, line: int) -> None:
+        self._starts.append(len(self.text))
+        self._lines.append(line)
+        self.text += text
+
+    def add_node(self, node: Node | tuple[str, int]) -> None:
+        if isinstance(node, tuple):
+            self.add(*node)
+            return
+        if node.tag == "br":
+            self.add("\n", node.line)
+        for c in node.children:
+            self.add_node(c)
+
+    def line_at(self, offset: int) -> int:
+        if not self._starts:
+            return 0
+        i = max(bisect.bisect_right(self._starts, offset) - 1, 0)
+        return self._lines[i] + self.text.count("\n", self._starts[i], offset)
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    """Any element in the body, for the markup and link rules."""
+
+    tag: str
+    attrs: tuple[tuple[str, str | None], ...]
+    line: int
+    text: str
+
+    def attr(self, name: str) -> str | None:
+        return next((v for k, v in self.attrs if k == name), None)
+
+
+@dataclass(slots=True)
+class Block:
+    """A top-level piece of the body, classified by its role in the FORMAT.md layout.
+
+    kind: image | card | key | spacer | heading | sources | paragraph | other
+    ``title`` is the red subtitle or the h2 text; ``body`` is the rest of the text.
+    """
+
+    kind: str
+    line: int
+    node: Node | None
+    title: str = ""
+    title_line: int = 0
+    body: TextRun = field(default_factory=TextRun)
+    highlights: int = 0
+
+    @property
+    def text(self) -> str:
+        return " ".join(f"{self.title} {self.body.text}".split())
+
+
+@dataclass(frozen=True, slots=True)
+class PostSentence:
+    """A sentence (or title/heading) of the post, with where it stands.
+
+    role: title | excerpt | card-subtitle | card | card-key | heading | section
+    ``group`` is excerpt, cards or sections; ``para`` numbers the paragraph in the whole post.
+    """
+
+    text: str
+    role: str
+    location: str
+    line: int
+    para: int
+    group: str
+
+
+@dataclass(slots=True)
+class ParsedPost:
+    text: str
+    has_front_matter: bool
+    front_matter: dict[str, Any] | None
+    front_matter_error: str | None
+    body_offset: int
+    blocks: list[Block]
+    elements: list[Element]
+    sentences: list[PostSentence] = field(default_factory=list)
+
+    def front(self, key: str) -> Any:
+        return (self.front_matter or {}).get(key)
+
+    def by_role(self, *roles: str) -> list[PostSentence]:
+        return [s for s in self.sentences if s.role in roles]
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self, line_offset: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.offset = line_offset
+        self.root = Node("#root", [], line_offset + 1)
+        self.stack = [self.root]
+
+    def _line(self) -> int:
+        return self.getpos()[0] + self.offset
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, attrs, self._line())
+        self.stack[-1].children.append(node)
+        if tag not in VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack[-1].children.append(Node(tag, attrs, self._line()))
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].tag == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append((data, self._line()))
+
+
+def _split_front_matter(text: str) -> tuple[str | None, int, bool]:
+    """(front matter text or None, index of the first body line, whether it was closed)."""
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return None, 0, False
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]), i + 1, True
+    return "\n".join(lines[1:]), len(lines), False
+
+
+def _load_yaml(fm: str) -> tuple[dict[str, Any] | None, str | None]:
+    try:
+        data = yaml.safe_load(fm)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" (front matter line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        return None, f"{problem}{where}"
+    if not isinstance(data, dict):
+        return None, f"front matter is a {type(data).__name__}, not a mapping of keys"
+    return {str(k): v for k, v in data.items()}, None
+
+
+def _blank(text: str) -> bool:
+    return not text.replace("\xa0", " ").strip()
+
+
+def _classify(node: Node) -> Block:
+    """One top-level element → a Block of the FORMAT.md layout."""
+    kids = node.meaningful()
+    block = Block("other", node.line, node)
+    if node.tag == "h2":
+        block.kind, block.title, block.title_line = "heading", " ".join(node.run().text.split()), node.line
+        return block
+    if node.tag != "p":
+        block.body = node.run()
+        return block
+    first = kids[0] if kids else None
+    if isinstance(first, Node) and first.tag == "img" and len(kids) == 1:
+        block.kind = "image"
+        return block
+    if not any(isinstance(k, Node) and k.tag == "img" for k in kids) and _blank(node.run().text):
+        block.kind = "spacer"
+        return block
+    rest = kids[1:]
+    if isinstance(first, Node) and first.tag == "h2":
+        block.kind = "heading"
+    elif isinstance(first, Node) and first.tag == "b" and any(
+        RED in n.style() for n in first.walk()
+    ):
+        block.kind = "card"
+    elif (
+        isinstance(first, Node)
+        and first.tag == "b"
+        and not rest
+        and any(BLUE in n.style() for n in first.walk())
+    ):
+        block.kind = "key"
+        rest = kids
+    elif node.run().text.strip().startswith("출처"):
+        block.kind = "sources"
+        rest = kids
+    else:
+        block.kind = "paragraph"
+        rest = kids
+    if block.kind in ("heading", "card") and isinstance(first, Node):
+        block.title = " ".join(first.run().text.split())
+        block.title_line = first.line
+    run = TextRun()
+    for k in rest:
+        run.add_node(k)
+    block.body = run
+    block.highlights = sum(
+        HIGHLIGHT in n.style() for k in rest if isinstance(k, Node) for n in k.walk()
+    )
+    return block
+
+
+def _loose_blocks(items: list[Node | tuple[str, int]]) -> list[Block]:
+    """Top-level text and inline elements outside any block (a pasted call to action)."""
+    blocks: list[Block] = []
+    current = Node("#text", [], items[0][1] if isinstance(items[0], tuple) else items[0].line)
+
+    def flush() -> None:
+        nonlocal current
+        if current.meaningful():
+            first = current.meaningful()[0]
+            current.line = first[1] if isinstance(first, tuple) else first.line
+            blocks.append(Block("other", current.line, current, body=current.run()))
+        current = Node("#text", [], current.line)
+
+    for item in items:
+        if isinstance(item, tuple):
+            text, line = item
+            parts = re.split(r"(\n[ \t]*\n\s*)", text)
+            for i, part in enumerate(parts):
+                if i % 2:
+                    flush()
+                elif part:
+                    current.children.append((part, line))
+                line += part.count("\n")
+        else:
+            current.children.append(item)
+    flush()
+    return blocks
+
+
+def _blocks(root: Node) -> list[Block]:
+    blocks: list[Block] = []
+    loose: list[Node | tuple[str, int]] = []
+    for child in root.children:
+        if isinstance(child, Node) and child.tag in BLOCK_TAGS:
+            if loose:
+                blocks.extend(_loose_blocks(loose))
+                loose = []
+            blocks.append(_classify(child))
+        else:
+            loose.append(child)
+    if loose:
+        blocks.extend(_loose_blocks(loose))
+    return blocks
+
+
+def _elements(root: Node) -> list[Element]:
+    return [
+        Element(n.tag, tuple(n.attrs), n.line, " ".join(n.run().text.split()))
+        for n in root.walk()[1:]
+    ]
+
+
+def parse_post(text: str) -> ParsedPost:
+    """Split front matter and body and read the body's blocks; sentences are added later.
+
+    Raises InputError when the text has neither front matter nor HTML paragraphs.
+    """
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    fm, body_start, closed = _split_front_matter(text)
+    body = "\n".join(text.split("\n")[body_start:])
+    if fm is None and not re.search(r"<(p|h[1-6]|div)\b", body, re.I):
+        raise InputError("not a post: no front matter (--- … ---) and no HTML paragraphs")
+    data, error = _load_yaml(fm) if fm is not None else (None, None)
+    if fm is not None and not closed:
+        data, error = None, "front matter has no closing --- line"
+    builder = _TreeBuilder(body_start)
+    builder.feed(body)
+    builder.close()
+    return ParsedPost(
+        text=text,
+        has_front_matter=fm is not None,
+        front_matter=data,
+        front_matter_error=error,
+        body_offset=body_start,
+        blocks=_blocks(builder.root),
+        elements=_elements(builder.root),
+    )
