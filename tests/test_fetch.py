@@ -74,7 +74,7 @@ def assert_one_line(err: pytest.ExceptionInfo[FetchError], url: str, reason: str
     assert reason in message, message
 
 
-# -- success paths ------------------------------------------------------------------------------
+# -- success paths -----------------------------------------------------------------------------
 
 def test_get_returns_page_with_headers_and_sends_user_agent(server, make_fetcher):
     server.route(
@@ -113,7 +113,7 @@ def test_context_manager_closes(server):
         assert fetcher.get(server.url("/x")).text == "ok"
 
 
-# -- retries ------------------------------------------------------------------------------------
+# -- retries -----------------------------------------------------------------------------------
 
 def test_500_then_200_retry_succeeds(server, make_fetcher):
     server.route_replies("/flaky", Reply(status=500), Reply(body="두 번째"))
@@ -160,7 +160,7 @@ def test_4xx_is_not_retried(server, make_fetcher, status):
     assert len(server.requests_for("/gone")) == 1
 
 
-# -- timeouts and broken bodies -------------------------------------------------------------------
+# -- timeouts and broken bodies ----------------------------------------------------------------
 
 def test_timeout_when_server_sleeps(server, make_fetcher):
     server.route("/sleepy", "late", delay=5.0)
@@ -202,7 +202,7 @@ def test_connection_refused(make_fetcher):
     assert clock.seconds < 2
 
 
-# -- size cap ----------------------------------------------------------------------------------------
+# -- size cap ----------------------------------------------------------------------------------
 
 def test_oversized_body_with_content_length(server, make_fetcher):
     server.route("/big", b"x" * 1_000_000)
@@ -231,7 +231,7 @@ def test_default_cap_message_is_in_megabytes(server, make_fetcher):
     assert_one_line(err, url, "body larger than 10 MB")
 
 
-# -- redirects -------------------------------------------------------------------------------------
+# -- redirects ---------------------------------------------------------------------------------
 
 def test_redirect_loop(server, make_fetcher):
     server.route_reply("/a", redirect("/b"))
@@ -258,7 +258,7 @@ def test_redirect_without_location(server, make_fetcher):
         make_fetcher().get(server.url("/noloc"))
 
 
-# -- conditional GET -------------------------------------------------------------------------------
+# -- conditional GET ---------------------------------------------------------------------------
 
 def test_conditional_get_round_trip(server, make_fetcher):
     etag, modified = '"abc123"', "Thu, 03 Jul 2025 01:00:00 GMT"
@@ -271,7 +271,9 @@ def test_conditional_get_round_trip(server, make_fetcher):
     assert (first.status, first.not_modified, first.etag, first.last_modified) == (
         200, False, etag, modified,
     )
-    second = fetcher.get(server.url("/feed.xml"), etag=first.etag, last_modified=first.last_modified)
+    second = fetcher.get(
+        server.url("/feed.xml"), etag=first.etag, last_modified=first.last_modified
+    )
     assert second.status == 304
     assert second.not_modified is True
     assert second.text == ""
@@ -289,7 +291,7 @@ def test_conditional_get_with_changed_etag_returns_full_page(server, make_fetche
     assert page.etag == '"v2"'
 
 
-# -- politeness ----------------------------------------------------------------------------------------
+# -- politeness --------------------------------------------------------------------------------
 
 def test_politeness_delay_between_requests_to_same_host(server, make_fetcher):
     server.route("/p", "ok")
@@ -318,7 +320,7 @@ def test_politeness_is_per_host(make_fetcher):
         assert clock.seconds < 1.5
 
 
-# -- bad URLs ----------------------------------------------------------------------------------------
+# -- bad URLs ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
     "url",
@@ -339,7 +341,7 @@ def test_invalid_http_url(make_fetcher, url):
     assert "\n" not in str(err.value)
 
 
-# -- decoding over the wire ----------------------------------------------------------------------------
+# -- decoding over the wire --------------------------------------------------------------------
 
 @pytest.mark.parametrize(
     "body, content_type",
@@ -371,7 +373,7 @@ def test_page_without_content_type_header(server, make_fetcher):
     assert page.content_type == ""
 
 
-# -- decode_html unit tests ---------------------------------------------------------------------------
+# -- decode_html unit tests --------------------------------------------------------------------
 
 CP949_ONLY = "똠방각하 펲시콜라 햏"  # syllables outside EUC-KR's 2,350: cp949 extensions
 
@@ -416,6 +418,18 @@ def test_decode_html_stray_byte_keeps_korean_readable():
     assert 1 <= text.count("\ufffd") <= 2
 
 
-def test_decode_html_undecodable_garbage_never_raises():
-    text = decode_html(bytes(range(256)) * 4, "text/html; charset=nonsense")
-    assert isinstance(text, str)
+@pytest.mark.parametrize(
+    "charset", ["nonsense", "idna", "punycode", "base64", "hex", "rot13", "undefined", "utf-16",
+                "x-user-defined", "utf-7"],
+)
+def test_decode_html_undecodable_garbage_never_raises(charset):
+    garbage = bytes(range(256)) * 4
+    assert isinstance(decode_html(garbage, f"text/html; charset={charset}"), str)
+    meta = f'<meta charset="{charset}">'.encode() + garbage
+    assert isinstance(decode_html(meta), str)
+
+
+def test_non_ascii_conditional_header_is_a_fetch_error(server, make_fetcher):
+    server.route("/x", "ok")
+    with pytest.raises(FetchError):
+        make_fetcher().get(server.url("/x"), etag='"판"')

@@ -5,7 +5,6 @@ Korean sources rarely state a zone; a zone-less time means Asia/Seoul (KST), nev
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone, tzinfo
@@ -24,10 +23,12 @@ _MAX_INPUT = 500  # datelines are short; do not run regexes over whole pages
 _ZONE = r"(?P<zone>Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT|KST)"
 _AMPM = r"(?P<ampm>오전|오후|[AaPp]\.?[Mm]\.?)"
 _AMPM2 = r"(?P<ampm2>오전|오후|[AaPp]\.?[Mm]\.?)"
-_WEEKDAY = r"(?:\s*\(?\s*(?:[월화수목금토일](?:요일)?(?![가-힣])|[A-Za-z]{3}(?![A-Za-z]))\s*\)?)?"
+_DAY_NAME = r"(?:[월화수목금토일](?:요일)?(?![가-힣])|[A-Za-z]{3}(?![A-Za-z]))"
+# "(목)" or a bare "목요일"; no trailing \s* or the optional time after it would never match.
+_WEEKDAY = rf"(?:\s*(?:\(\s*{_DAY_NAME}\s*\)|{_DAY_NAME}))?"
 _CLOCK = (
-    r"(?P<hour>\d{1,2})\s*:\s*(?P<minute>\d{2})"
-    r"(?:\s*:\s*(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,6})\d*)?)?"
+    r"(?P<hour>\d{1,2})\s*:\s*(?P<minute>\d{2})(?!\d)"
+    r"(?:\s*:\s*(?P<second>\d{2})(?!\d)(?:[.,](?P<fraction>\d{1,6})\d*)?)?"
 )
 _KOREAN_CLOCK = (
     r"(?P<khour>\d{1,2})\s*시(?:\s*(?P<kminute>\d{1,2})\s*분)?(?:\s*(?P<ksecond>\d{1,2})\s*초)?"

@@ -28,6 +28,9 @@ VISIBLE_DATE = re.compile(
     r"(?:입력|등록|송고시간|기사입력|게재)\s*[:：]?\s*"
     r"(\d{4}[.\-/년]\s*\d{1,2}[.\-/월]\s*\d{1,2}일?\.?\s*(?:오전|오후)?\s*\d{1,2}[:시]\s*\d{1,2}분?)"
 )
+# menus and link lists have no sentences; an article has several "…다." sentences
+SENTENCE_END = re.compile(r"(?:다|요|죠|음|함)\s*[.!?]")
+MIN_ARTICLE_SENTENCES = 3
 TITLE_SUFFIX = re.compile(r"\s*(?:[|｜–—-]|::|<)\s*[^|｜–—<>-]{1,25}$")
 
 
@@ -118,10 +121,7 @@ def extract_article(
     raw_title = title or meta.get("og:title") or doc.title or ""
     clean_title = _strip_outlet_suffix(raw_title, site)
     text = clean_text(doc.text, title=clean_title)
-    if len(text) < MIN_TEXT_CHARS:
-        raise ExtractError("no article text found in the page", source=source)
-    if hangul_ratio(text) < MIN_HANGUL_RATIO:
-        raise ExtractError("the article is not in Korean", source=source)
+    _check_article_text(text, source, "no article text found in the page")
     if not clean_title:
         raise ExtractError("the page has no title", source=source)
     canonical = (
@@ -152,6 +152,15 @@ def extract_article(
         image=_safe_url(meta.get("og:image") or doc.image),
         category=category,
     )
+
+
+def _check_article_text(text: str, source: str, no_text: str) -> None:
+    if len(text) < MIN_TEXT_CHARS and hangul_ratio(text) >= MIN_HANGUL_RATIO:
+        raise ExtractError(no_text, source=source)
+    if hangul_ratio(text) < MIN_HANGUL_RATIO:
+        raise ExtractError("the article is not in Korean", source=source)
+    if len(SENTENCE_END.findall(text)) < MIN_ARTICLE_SENTENCES:
+        raise ExtractError(no_text, source=source)
 
 
 def _visible_text(html: str) -> str:
@@ -199,10 +208,7 @@ def article_from_text(
             raise ExtractError("no article text found", source=source)
         title, lines = lines[0].strip(), lines[1:]
     body = clean_text("\n".join(lines), title=title)
-    if len(body) < MIN_TEXT_CHARS:
-        raise ExtractError("no article text found", source=source)
-    if hangul_ratio(body) < MIN_HANGUL_RATIO:
-        raise ExtractError("the article is not in Korean", source=source)
+    _check_article_text(body, source, "no article text found")
     return make_article(
         url=url, title=title.strip(), outlet=outlet or "직접 입력", published=published, text=body
     )

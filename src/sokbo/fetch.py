@@ -217,6 +217,9 @@ class Fetcher:
             raise FetchError("invalid URL", source=source) from None
         except httpx.HTTPError as exc:
             raise FetchError(_one_line(f"{type(exc).__name__}: {exc}"), source=source) from None
+        except UnicodeError:
+            # a header value (etag, last_modified) or URL that cannot go on the wire
+            raise FetchError("invalid URL or header value", source=source) from None
 
     def _read_body(self, source: str, resp: httpx.Response, deadline: float) -> bytes:
         too_big = f"body larger than {_human_size(self.max_bytes)}"
@@ -404,7 +407,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
                 return korean
         try:
             return body.decode(codec)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # e.g. charset=idna or base64 from a broken page
             continue
     try:
         return body.decode("cp949")
@@ -418,7 +421,7 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     for codec in candidates:
         try:
             text = body.decode(codec, errors="replace")
-        except LookupError:
+        except (UnicodeError, LookupError):
             continue
         bad = text.count("\ufffd")
         if bad < best_bad:

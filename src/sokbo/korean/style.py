@@ -1,8 +1,8 @@
 """Speech style of draft sentences: 해라체 news prose → 합쇼체 blog prose.
 
-Only the final declarative ending is swapped (Kiwi EF → '습니다') and only the last word is rebuilt
-with ``Kiwi.join``; everything else in the sentence stays byte-identical, so a restyled sentence
-can still be traced to its source span.
+Kiwi finds the final declarative ending (EF 다/ᆫ다/는다); only the characters of that ending and
+the syllable before it are rewritten, so everything else stays byte-identical and a restyled
+sentence can still be traced to its source span.
 """
 from __future__ import annotations
 
@@ -117,6 +117,8 @@ def _surface_polite(text: str, tokens: Sequence[Token], i: int) -> str | None:
     if ef.form != "다" or surface != "다" or s == 0:
         return None
     prev = tokens[i - 1] if i > 0 else None
+    if ef.tag == "MAG":  # see _is_misread_copula: 여기에서다 → 여기에서입니다
+        return text[:s] + "입니다"
     if prev is not None and prev.tag == "VCP" and prev.len == 0:
         # copula dropped after a vowel or a symbol: 시기상조다, AI다, 2.1%다 → …입니다
         before = tokens[i - 2] if i > 1 else None
@@ -162,6 +164,18 @@ def _joined_polite(text: str, tokens: Sequence[Token], i: int) -> str | None:
     return text[:start] + joined
 
 
+def _is_misread_copula(tokens: Sequence[Token], i: int) -> bool:
+    """A final 다 glued to a particle or connective that Kiwi read as the adverb 다 (MAG).
+
+    In 여기에서다 / 막혀서다 it can only be the copula 이다 with 이 dropped.
+    """
+    tok = tokens[i]
+    if tok.tag != "MAG" or tok.form != "다" or i == 0:
+        return False
+    prev = tokens[i - 1]
+    return (prev.tag.startswith("J") or prev.tag == "EC") and prev.start + prev.len == tok.start
+
+
 def _final_plain_ending(text: str, tokens: Sequence[Token]) -> int | None:
     """Index of the sentence's final 해라체 declarative ending, or None if it has none."""
     i = _ending_index(tokens, text)
@@ -169,7 +183,9 @@ def _final_plain_ending(text: str, tokens: Sequence[Token]) -> int | None:
         return None
     tok = tokens[i]
     # Kiwi tags a final 다 as EC when a bracket or an ellipsis follows (내렸다(…)., 아니다…)
-    if tok.tag not in ("EF", "EC") or tok.form not in _PLAIN_EF:
+    ok = tok.tag in ("EF", "EC") and tok.form in _PLAIN_EF
+    ok = ok or _is_misread_copula(tokens, i)
+    if not ok:
         return None
     tail = text[tok.start + tok.len :]
     if "?" in tail or "？" in tail:  # 또 오른다? is a rhetorical question, not a statement
@@ -221,6 +237,8 @@ def speech_level(sentence: str) -> SpeechLevel:
     if not sentence.strip():
         return "other"
     tokens = get_kiwi().tokenize(sentence)
+    if _final_plain_ending(sentence, tokens) is not None:
+        return "plain"
     i = _ending_index(tokens, sentence)
     if i is None:
         return "other"
@@ -228,12 +246,8 @@ def speech_level(sentence: str) -> SpeechLevel:
     if "?" in tail or "？" in tail:
         return "other"
     last = tokens[i]
-    if last.tag == "EF":
-        if last.form in _PLAIN_EF:
-            return "plain"
-        if last.form.endswith(("니다", "요", "죠")):
-            return "polite"
-        return "other"
+    if last.tag == "EF" and last.form.endswith(("니다", "요", "죠")):
+        return "polite"
     # 해요체 built on a connective: …했는데요. / …거든요. (Kiwi tags the 요 as a particle)
     if last.tag == "JX" and last.form == "요" and i > 0 and tokens[i - 1].tag.startswith("E"):
         return "polite"
@@ -256,9 +270,13 @@ def style_table_accuracy(path: str | Path | None = None) -> tuple[int, int]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as e:
         raise InputError(f"cannot read the style pair table: {e.strerror}", source=str(path)) from e
-    pairs = [line.split("\t") for line in lines[1:] if line.strip()]
-    bad = [n for n, row in enumerate(pairs, start=2) if len(row) < 2]
-    if bad:
-        raise InputError(f"line {bad[0]} needs a plain and a polite column", source=str(path))
+    pairs: list[list[str]] = []
+    for number, line in enumerate(lines[1:], start=2):  # line 1 is the header
+        if not line.strip():
+            continue
+        row = line.split("\t")
+        if len(row) < 2:
+            raise InputError(f"line {number} needs a plain and a polite column", source=str(path))
+        pairs.append(row)
     got = to_polite_many([row[0] for row in pairs])
     return sum(g == row[1] for g, row in zip(got, pairs)), len(pairs)

@@ -1,0 +1,43 @@
+"""Shared fixtures: a clean environment, one demo run per session, paths to ../shared."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("SOKBO_SHARED") or REPO.parent / "shared")
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in list(os.environ):
+        if (key.startswith("SOKBO_") and key != "SOKBO_SHARED") or key.lower().endswith("_proxy"):
+            monkeypatch.delenv(key, raising=False)
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A writable copy of the bundled demo corpus."""
+    from sokbo.ingest import demo_feed
+
+    dest = tmp_path_factory.mktemp("demo") / "corpus"
+    shutil.copytree(demo_feed().parent, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory):
+    """`sokbo run` on the bundled demo corpus, once per test session: (settings, report)."""
+    from sokbo.config import load_settings
+    from sokbo.pipeline import run_pipeline
+
+    out = tmp_path_factory.mktemp("demo-run") / "out"
+    settings = load_settings().with_overrides(out_dir=out)
+    return settings, run_pipeline(settings)

@@ -1,0 +1,131 @@
+"""`sokbo run` end to end on the demo corpus: posts, provenance, idempotence, updates."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from postparse import parse_post
+from sokbo.cli import cli
+from sokbo.config import load_settings
+from sokbo.korean.style import to_polite
+from sokbo.pipeline import run_pipeline
+from sokbo.store import Store
+
+
+def _sources(result) -> dict[str, list[str]]:
+    return {a.id: [s.text for s in a.sentences] for a in result.articles}
+
+
+def test_demo_run_writes_one_post_per_story(demo_run) -> None:
+    settings, report = demo_run
+    assert report.count("new") >= 3 and not report.errors
+    outlets_per_post = [len({a.outlet for a in p.articles}) for p in report.posts]
+    assert sum(1 for n in outlets_per_post if n >= 2) >= 2, "multi-outlet stories are grouped"
+    article_ids = [a.id for p in report.posts for a in p.articles]
+    assert len(article_ids) == len(set(article_ids)), "an article belongs to one story"
+    assert sorted(p.name for p in settings.posts_dir.iterdir()) == sorted(
+        p.path.name for p in report.posts
+    )
+
+
+def test_every_output_sentence_is_a_restyled_source_sentence(demo_run) -> None:
+    _, report = demo_run
+    for result in report.posts:
+        sources = _sources(result)
+        text = result.path.read_text("utf-8")
+        meta, _, body = parse_post(text)
+        seen = set()
+        for s in result.post.all_sentences():
+            source = sources[s.source_id][s.index]
+            assert s.text == to_polite(source)
+            assert s.text in meta["excerpt"] or s.text in _plain(body)
+            if s.role != "excerpt":
+                assert s.text not in seen, "no sentence twice in the body"
+                seen.add(s.text)
+
+
+def _plain(body: str) -> str:
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+def test_excerpt_claims_appear_in_body(demo_run) -> None:
+    _, report = demo_run
+    for result in report.posts:
+        body_texts = {s.text for s in result.post.all_sentences() if s.role != "excerpt"}
+        assert all(s.text in body_texts for s in result.post.excerpt)
+
+
+def test_provenance_is_stored(demo_run) -> None:
+    settings, report = demo_run
+    with Store(settings.db_path) as store:
+        for result in report.posts:
+            record = store.get_post(result.story_id)
+            assert record is not None and record.path.endswith(result.path.name)
+            rows = store.post_sentences(record.id)
+            assert [r["text"] for r in rows] == [s.text for s in result.post.all_sentences()]
+            articles = {a.id: a for a in store.story_articles(result.story_id)}
+            for r in rows:
+                assert r["text"] == to_polite(articles[r["source_id"]].sentences[
+                    r["sentence_index"]].text)
+
+
+def test_second_run_makes_no_new_post(tmp_path: Path, demo_dir: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "out"
+    feed = str(demo_dir / "feed.xml")
+    first = runner.invoke(cli, ["run", "--feed", feed, "--out", str(out), "--json"])
+    assert first.exit_code == 0, first.output
+    data1 = json.loads(first.stdout)
+    files1 = {p: p.read_bytes() for p in (out / "_posts").iterdir()}
+    second = runner.invoke(cli, ["run", "--feed", feed, "--out", str(out), "--json"])
+    assert second.exit_code == 0, second.output
+    data2 = json.loads(second.stdout)
+    assert data1["new_posts"] >= 3
+    assert data2["new_posts"] == 0 and data2["updated_posts"] == 0
+    assert data2["unchanged_posts"] == data1["new_posts"]
+    assert {p: p.read_bytes() for p in (out / "_posts").iterdir()} == files1
+    human = runner.invoke(cli, ["run", "--feed", feed, "--out", str(out)])
+    assert "0 new posts" in human.stdout
+
+
+def test_changed_source_updates_its_post_in_place(tmp_path: Path, demo_dir: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(demo_dir, corpus)
+    settings = load_settings().with_overrides(out_dir=tmp_path / "out")
+    feed = [str(corpus / "feed.xml")]
+    first = run_pipeline(settings, feed)
+    target = first.posts[0]
+    page = next(
+        p for p in corpus.glob("*.html")
+        if target.articles[0].url.split("/")[-1] in p.read_text("utf-8", errors="replace")
+    )
+    raw = page.read_bytes()
+    marker = "</p>".encode()
+    added = "<p>관계 당국은 이번 발표에 대한 후속 점검 회의를 다음 주에 열 계획이라고 덧붙였다.</p>"
+    encoding = "cp949" if b"euc-kr" in raw.lower() else "utf-8"
+    pos = raw.find(marker)
+    page.write_bytes(raw[: pos + len(marker)] + added.encode(encoding) + raw[pos + len(marker):])
+    before = {p.path: p.path.read_text("utf-8") for p in first.posts}
+    second = run_pipeline(settings, feed)
+    statuses = {p.story_id: p.status for p in second.posts}
+    assert statuses[target.story_id] == "updated"
+    assert sum(1 for s in statuses.values() if s == "unchanged") == len(first.posts) - 1
+    assert sorted(p.path for p in second.posts) == sorted(before)
+    assert len(list(settings.posts_dir.iterdir())) == len(first.posts)
+
+
+def test_json_output_shape(tmp_path: Path, demo_dir: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["run", "--feed", str(demo_dir / "feed.xml"), "--out", str(tmp_path), "--json"]
+    )
+    data = json.loads(result.stdout)
+    post = data["posts"][0]
+    assert {"path", "title", "story_id", "sources", "sentences"} <= set(post)
+    assert {"outlet", "url", "title"} <= set(post["sources"][0])
+    assert {"text", "source_id", "sentence_index"} <= set(post["sentences"][0])

@@ -1,0 +1,181 @@
+"""The rendered Jekyll post, checked part by part against FORMAT.md."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from postparse import Node, parse_post
+from sokbo.models import Card, Post, PostSentence, Section, SourceRef
+from sokbo.render import render_post
+from sokbo.render.common import dump_front_matter
+
+RED = "color: #ee2323;"
+BLUE = "color: #1a5490;"
+HIGHLIGHT = "background-color: #21538527;"
+VALID_REL = {"noopener", "nofollow", "noreferrer"}
+
+
+def _is_spacer(node: Node) -> bool:
+    return node.tag == "p" and node.attrs.get("data-ke-size") == "size16" and \
+        node.text() == "\u00a0"
+
+
+def _styled_span(node: Node, style: str) -> Node | None:
+    """<b><span style=…>…</span></b> as the first element of node."""
+    els = node.elements()
+    if not els or els[0].tag != "b":
+        return None
+    inner = els[0].elements()
+    if len(inner) == 1 and inner[0].tag == "span" and inner[0].attrs.get("style") == style:
+        return inner[0]
+    return None
+
+
+def check_structure(text: str) -> dict:
+    """Assert the FORMAT.md body structure; return the parts for further checks."""
+    meta, blocks, body = parse_post(text)
+    assert list(meta)[:5] == ["title", "categories", "excerpt", "feature_text", "image"]
+    i = 0
+    img = blocks[i].elements()
+    assert blocks[i].tag == "p" and len(img) == 1 and img[0].tag == "img"
+    assert img[0].attrs["src"] == meta["image"]
+    i += 1
+    cards = []
+    for _ in range(2):
+        sub = _styled_span(blocks[i], RED)
+        assert sub is not None and sub.text().strip(), f"card subtitle expected at block {i}"
+        highlights = [s for s in blocks[i].find_all("span") if s.attrs.get("style") == HIGHLIGHT]
+        assert len(highlights) == 1, "each card paragraph has one highlighted phrase"
+        paragraph = blocks[i].text()[len(sub.text()) :].strip()
+        assert paragraph
+        key = _styled_span(blocks[i + 1], BLUE)
+        assert key is not None and key.text().strip()
+        cards.append({"subtitle": sub.text(), "paragraph": paragraph, "key": key.text(),
+                      "highlight": highlights[0].text()})
+        i += 2
+    assert _is_spacer(blocks[i])
+    i += 1
+    sections = []
+    while i < len(blocks) and blocks[i].elements() and blocks[i].elements()[0].tag == "h2":
+        h2 = blocks[i].elements()[0]
+        heading = _styled_span(h2, RED)
+        assert heading is not None and heading.text().strip()
+        paras = [blocks[i].text()[len(h2.text()) :]]
+        i += 1
+        while i < len(blocks) and not _is_spacer(blocks[i]):
+            assert blocks[i].tag == "p" and not blocks[i].find_all("h2")
+            paras.append(blocks[i].text())
+            i += 1
+        assert 2 <= len(paras) <= 3, "a section is a heading paragraph plus one or two more"
+        assert _is_spacer(blocks[i])
+        i += 1
+        sections.append({"heading": heading.text(), "paragraphs": paras})
+    assert 2 <= len(sections) <= 3
+    sources = blocks[i]
+    assert sources.tag == "p" and sources.text().startswith("출처:")
+    links = sources.find_all("a")
+    assert links
+    for a in links:
+        assert set(a.attrs["rel"].split()) <= VALID_REL
+        assert a.attrs["href"].startswith(("http://", "https://"))
+    assert "<script" not in body.lower() and not re.search(r"\son\w+\s*=", body)
+    return {"meta": meta, "cards": cards, "sections": sections, "links": links, "body": body}
+
+
+def _sample_post(title: str = "부산시 해상풍력 1조 투자", url: str = "https://a.example/1") -> Post:
+    def s(text: str, i: int, role: str = "body") -> PostSentence:
+        return PostSentence(text=text, source_id="a1", index=i, role=role)
+
+    sents = [s(f"부산시가 {n}번째 계획을 발표했습니다.", n) for n in range(12)]
+    return Post(
+        story_id="s1",
+        title=title,
+        slug="busan",
+        date=datetime.fromisoformat("2026-11-21T10:15:00+09:00"),
+        excerpt=tuple(sents[:3]),
+        cards=(
+            Card("부산시 계획", tuple(sents[:2]), "부산시", sents[3]),
+            Card("해상풍력", tuple(sents[2:3]), "계획", sents[4]),
+        ),
+        sections=(
+            Section("첫 단계", ((sents[5],), (sents[6], sents[7]))),
+            Section("다음 단계", ((sents[8],), (sents[9],))),
+        ),
+        sources=(SourceRef("a1", "한빛일보", "제목", url, None),),
+        image="https://img.example/banner.png",
+        image_alt="info 속보",
+    )
+
+
+def test_demo_posts_follow_format(demo_run) -> None:
+    settings, report = demo_run
+    assert len(report.posts) >= 3
+    for result in report.posts:
+        text = result.path.read_text("utf-8")
+        parts = check_structure(text)
+        meta = parts["meta"]
+        assert meta["excerpt"] == meta["feature_text"]
+        assert len(meta["title"]) <= 30
+        assert meta["categories"] == ["News"]
+        sentences = re.findall(r"[^.!?]+[.!?]", meta["excerpt"])
+        assert 3 <= len(sentences) <= 5
+        # every outlet named and every article linked
+        hrefs = {a.attrs["href"] for a in parts["links"]}
+        assert hrefs == {a.url for a in result.articles}
+        assert {a.text() for a in parts["links"]} == {a.outlet for a in result.articles}
+
+
+def test_demo_post_file_names(demo_run) -> None:
+    _, report = demo_run
+    for result in report.posts:
+        name = result.path.name
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}-[0-9A-Za-z가-힣-]+\.html", name), name
+        assert len(name.encode()) <= 80 + len("2026-11-21-.html")
+        date = result.post.date
+        assert name.startswith(f"{date:%Y-%m-%d}")
+        assert date.utcoffset().total_seconds() == 9 * 3600
+
+
+@pytest.mark.parametrize(
+    "title",
+    ['제목: "따옴표" # 해시', "---", "줄\n바꿈", "이모지 🎉 포함 'single'", "[단독] 대괄호 {중괄호}"],
+)
+def test_front_matter_round_trips_awkward_titles(title: str) -> None:
+    _, text = render_post(_sample_post(title=title))
+    meta, _, _ = parse_post(text)
+    assert meta["title"] == title
+
+
+def test_front_matter_uses_folded_excerpt_and_quoted_image() -> None:
+    _, text = render_post(_sample_post())
+    assert "\nexcerpt: >\n" in text and "\nfeature_text: >\n" in text
+    assert "\nimage: 'https://img.example/banner.png'\n" in text
+
+
+def test_unsafe_source_url_is_not_linked() -> None:
+    _, text = render_post(_sample_post(url="javascript:alert(1)"))
+    assert "javascript:" not in text
+    assert "한빛일보" in text.split("출처:")[1]
+
+
+def test_markup_in_text_is_escaped() -> None:
+    post = _sample_post(title="<script>alert(1)</script>")
+    _, text = render_post(post)
+    body = text.split("\n---\n", 1)[1]
+    assert "<script" not in body
+    meta, _, _ = parse_post(text)
+    assert meta["title"] == "<script>alert(1)</script>"
+
+
+def test_dump_front_matter_is_safe_yaml() -> None:
+    text = dump_front_matter({"a": "!!python/object:os.system", "b": ["x"]})
+    assert yaml.safe_load(text.strip("-\n")) == {"a": "!!python/object:os.system", "b": ["x"]}
+
+
+def test_render_path(tmp_path: Path) -> None:
+    rel, _ = render_post(_sample_post())
+    assert rel == "_posts/2026-11-21-busan.html"
