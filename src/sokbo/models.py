@@ -135,3 +135,69 @@ class Post:
             for para in section.paragraphs:
                 out.extend(para)
         return out
+
+
+def post_to_dict(post: Post) -> dict:
+    """A JSON-able form of a Post (dates as ISO strings), for storage and re-rendering."""
+    def ps(s: PostSentence) -> dict:
+        return {"text": s.text, "source_id": s.source_id, "index": s.index, "role": s.role}
+
+    return {
+        "story_id": post.story_id,
+        "title": post.title,
+        "slug": post.slug,
+        "date": post.date.isoformat(),
+        "excerpt": [ps(s) for s in post.excerpt],
+        "cards": [
+            {"subtitle": c.subtitle, "sentences": [ps(s) for s in c.sentences],
+             "highlight": c.highlight, "key_sentence": ps(c.key_sentence)}
+            for c in post.cards
+        ],
+        "sections": [
+            {"heading": s.heading, "paragraphs": [[ps(x) for x in p] for p in s.paragraphs]}
+            for s in post.sections
+        ],
+        "sources": [
+            {"article_id": s.article_id, "outlet": s.outlet, "title": s.title, "url": s.url,
+             "published": s.published.isoformat() if s.published else None}
+            for s in post.sources
+        ],
+        "tags": list(post.tags),
+        "categories": list(post.categories),
+        "image": post.image,
+        "image_alt": post.image_alt,
+    }
+
+
+def post_from_dict(d: dict) -> Post:
+    def ps(x: dict) -> PostSentence:
+        return PostSentence(text=x["text"], source_id=x["source_id"], index=x["index"],
+                            role=x.get("role", "body"))
+
+    return Post(
+        story_id=d["story_id"],
+        title=d["title"],
+        slug=d["slug"],
+        date=datetime.fromisoformat(d["date"]),
+        excerpt=tuple(ps(x) for x in d["excerpt"]),
+        cards=tuple(
+            Card(subtitle=c["subtitle"], sentences=tuple(ps(x) for x in c["sentences"]),
+                 highlight=c["highlight"], key_sentence=ps(c["key_sentence"]))
+            for c in d["cards"]
+        ),
+        sections=tuple(
+            Section(heading=s["heading"],
+                    paragraphs=tuple(tuple(ps(x) for x in p) for p in s["paragraphs"]))
+            for s in d["sections"]
+        ),
+        sources=tuple(
+            SourceRef(article_id=s["article_id"], outlet=s["outlet"], title=s["title"],
+                      url=s["url"],
+                      published=datetime.fromisoformat(s["published"]) if s["published"] else None)
+            for s in d["sources"]
+        ),
+        tags=tuple(d.get("tags", ())),
+        categories=tuple(d.get("categories", ("News",))),
+        image=d.get("image", ""),
+        image_alt=d.get("image_alt", ""),
+    )

@@ -67,6 +67,7 @@ class RunReport:
     articles_read: int = 0
     articles_new: int = 0
     articles_changed: int = 0
+    fetch_stats: dict[str, int] = field(default_factory=dict)
 
     def count(self, status: str) -> int:
         return sum(1 for p in self.posts if p.status == status)
@@ -80,6 +81,7 @@ class RunReport:
             "articles_read": self.articles_read,
             "articles_new": self.articles_new,
             "articles_changed": self.articles_changed,
+            "fetch": self.fetch_stats,
             "posts": [p.to_dict() for p in self.posts],
             "errors": self.errors,
         }
@@ -148,25 +150,18 @@ def run_pipeline(
 ) -> RunReport:
     """Read inputs, group stories, write one post per story; unchanged stories are left alone."""
     from sokbo.cluster import group_stories, story_id_for
-    from sokbo.ingest import iter_input
+    from sokbo.sources import read_inputs
 
     ensure_writable_dir(settings.out_dir)
     report = RunReport(out_dir=settings.out_dir)
     inputs = list(inputs) if inputs else default_inputs(settings)
-    fetch = make_fetch(settings) if any(i.startswith(("http:", "https:")) for i in inputs) else None
-
-    fresh: dict[str, Article] = {}
-    for n, value in enumerate(inputs, 1):
-        if progress:
-            progress(f"reading {value}", n, len(inputs))
-        for result in iter_input(value, fetch=fetch):
-            if isinstance(result, SokboError):
-                report.errors.append(str(result))
-            else:
-                fresh[result.id] = result
-    report.articles_read = len(fresh)
 
     with Store(settings.db_path) as store:
+        read = read_inputs(settings, inputs, store, progress=progress)
+        fresh = read.articles
+        report.errors.extend(read.errors)
+        report.fetch_stats = read.stats
+        report.articles_read = len(fresh)
         known = store.article_hashes()
         report.articles_new = sum(1 for a in fresh if a not in known)
         report.articles_changed = sum(
@@ -201,7 +196,20 @@ def run_pipeline(
     return report
 
 
-def write_story(store: Store, settings: Settings, story: Story) -> PostResult:
+def regenerate_story(settings: Settings, story_id: str) -> PostResult:
+    """Write the post of a stored story again from its stored articles (review page action)."""
+    from sokbo.errors import StoreError
+
+    with Store(settings.db_path) as store:
+        articles = store.story_articles(story_id)
+        if not articles:
+            raise StoreError(f"no stored articles for story {story_id}")
+        return write_story(store, settings, Story(id=story_id, articles=tuple(articles)),
+                           force=True)
+
+
+def write_story(store: Store, settings: Settings, story: Story, *,
+                force: bool = False) -> PostResult:
     """Write or update the post of one story, unless its inputs did not change."""
     from sokbo.render import RenderOptions, render_post
     from sokbo.write import write_post
@@ -209,7 +217,8 @@ def write_story(store: Store, settings: Settings, story: Story) -> PostResult:
     fmt = settings.format
     ihash = input_hash(story.articles, fmt)
     record = store.get_post(story.id)
-    if record and record.input_hash == ihash and (settings.out_dir / record.path).exists():
+    if (not force and record and record.input_hash == ihash
+            and (settings.out_dir / record.path).exists()):
         return PostResult(story.id, record.title, settings.out_dir / record.path, "unchanged",
                           None, list(story.articles), record.status, record.findings)
     slug = store.story_slug(story.id)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sokbo.errors import StoreError
-from sokbo.models import Article, Post, Sentence
+from sokbo.models import Article, Post, Sentence, post_from_dict, post_to_dict
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -72,6 +72,12 @@ MIGRATIONS: list[tuple[str, str]] = [
             last_modified TEXT,
             checked TEXT NOT NULL
         );
+        """,
+    ),
+    (
+        "0002_post_json",
+        """
+        ALTER TABLE posts ADD COLUMN post_json TEXT NOT NULL DEFAULT '{}'
         """,
     ),
 ]
@@ -241,14 +247,16 @@ class Store:
         now = now_iso()
         db.execute(
             """INSERT INTO posts (story_id, path, format, title, status, input_hash, content_hash,
-                   rendered, findings, created, updated)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                   rendered, findings, post_json, created, updated)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
                ON CONFLICT(story_id) DO UPDATE SET path=excluded.path, format=excluded.format,
                    title=excluded.title, status=excluded.status, input_hash=excluded.input_hash,
                    content_hash=excluded.content_hash, rendered=excluded.rendered,
-                   findings=excluded.findings, updated=excluded.updated""",
+                   findings=excluded.findings, post_json=excluded.post_json,
+                   updated=excluded.updated""",
             (post.story_id, path, fmt, post.title, status, input_hash, content_hash, rendered,
-             json.dumps(findings, ensure_ascii=False), now, now),
+             json.dumps(findings, ensure_ascii=False),
+             json.dumps(post_to_dict(post), ensure_ascii=False), now, now),
         )
         post_id = db.execute(
             "SELECT id FROM posts WHERE story_id = ?", (post.story_id,)
@@ -260,6 +268,23 @@ class Store:
              for pos, s in enumerate(post.all_sentences())],
         )
         return int(post_id)
+
+    def load_post(self, post_id: int) -> Post | None:
+        """The stored Post (cards, sections, provenance) of a post record, for re-rendering."""
+        row = self.db.execute("SELECT post_json FROM posts WHERE id = ?", (post_id,)).fetchone()
+        if not row or row[0] in ("", "{}"):
+            return None
+        return post_from_dict(json.loads(row[0]))
+
+    def update_post_title(self, post_id: int, title: str, rendered: str, content_hash: str,
+                          post: Post, db: sqlite3.Connection | None = None) -> None:
+        conn = db or self.db
+        conn.execute(
+            "UPDATE posts SET title = ?, rendered = ?, content_hash = ?, post_json = ?, "
+            "updated = ? WHERE id = ?",
+            (title, rendered, content_hash, json.dumps(post_to_dict(post), ensure_ascii=False),
+             now_iso(), post_id),
+        )
 
     def post_sentences(self, post_id: int) -> list[sqlite3.Row]:
         return self.db.execute(

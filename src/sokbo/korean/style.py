@@ -3,6 +3,11 @@
 Kiwi finds the final declarative ending (EF 다/ᆫ다/는다); only the characters of that ending and
 the syllable before it are rewritten, so everything else stays byte-identical and a restyled
 sentence can still be traced to its source span.
+
+The research notes rebuilt the last word with ``Kiwi.join`` and an EF of '습니다'. Measured here,
+join re-derives contractions and changes what the writer wrote (AI였다 → AI이었습니다,
+체포되었다 → 체포됐습니다), so the spelling is edited directly on the Hangul syllables instead:
+Kiwi decides *which* ending it is, arithmetic on the syllable decides how it is spelled.
 """
 from __future__ import annotations
 
@@ -29,9 +34,6 @@ _PUNCT_TAGS = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW"})
 _PLAIN_EF = frozenset({"다", "\u11ab다", "는다"})
 _OPEN_BRACKETS = {")": "(", "]": "[", "}": "{", "）": "（", "］": "［", "〕": "〔", "】": "【", "〉": "〈"}
 _QUOTES = frozenset("\"'“”‘’「」『』«»《》″′")
-# Always substitute the full allomorph: join() picks 습니다/ᆸ니다 itself, while the compatibility
-# jamo 'ㅂ니다' (U+3142) would come back glued on as 하ㅂ니다.
-_POLITE_EF = "습니다"
 
 
 def _ending_index(tokens: Sequence[Token], text: str) -> int | None:
@@ -73,13 +75,6 @@ def _ending_index(tokens: Sequence[Token], text: str) -> int | None:
     return i
 
 
-def _word_start(text: str, pos: int) -> int:
-    """Offset just after the last whitespace before ``pos`` (start of the eojeol)."""
-    while pos > 0 and not text[pos - 1].isspace():
-        pos -= 1
-    return pos
-
-
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
 _CODA_NIEUN, _CODA_RIEUL, _CODA_BIEUP = 4, 8, 17
 
@@ -101,8 +96,8 @@ def _surface_polite(text: str, tokens: Sequence[Token], i: int) -> str | None:
     """``text`` up to the end of ending ``tokens[i]`` in 합쇼체, edited in place; None if unsure.
 
     Kiwi says which ending it is; the spelling change is done on the original characters, so
-    contractions the writer used (의사였다, 체포되었다, AI였다) are kept exactly. ``Kiwi.join``
-    re-derives them and gets some wrong (AI였다 → AI이었습니다, 되었다 → 됐습니다).
+    contractions the writer used (의사였다, 체포되었다, AI였다) are kept exactly. Always the
+    syllables 습니다/입니다 or a ㅂ coda set on the precomposed syllable, never the jamo ㅂ (U+3142).
     """
     ef = tokens[i]
     s = ef.start
@@ -133,35 +128,6 @@ def _surface_polite(text: str, tokens: Sequence[Token], i: int) -> str | None:
         # 크다 → 큽니다, 아니다 → 아닙니다, 사실이다 → 사실입니다; ㄹ drops: 길다 → 깁니다
         return text[: s - 1] + _with_coda(last, _CODA_BIEUP) + "니다"
     return text[:s] + "습니다"  # 했다, 있다, 춥다, 그렇다, 의사였다
-
-
-def _joined_polite(text: str, tokens: Sequence[Token], i: int) -> str | None:
-    """Fallback: rebuild the last word with ``Kiwi.join`` and the EF swapped for '습니다'.
-
-    Returns ``text`` up to the end of the ending, or None when join changed anything outside the
-    syllable before the ending, inserted a space, or did not end in 니다.
-    """
-    ef = tokens[i]
-    ws = _word_start(text, ef.start)
-    first = i
-    while first > 0 and tokens[first - 1].start >= ws:
-        first -= 1
-    span = tokens[first : i + 1]
-    start = span[0].start
-    keep_until = min(
-        [ef.start] + [t.start for t in span if t.start + t.len > ef.start - 1 and t.start < ef.start]
-    )
-    keep = text[start:keep_until]
-    morphs: list[tuple[str, str] | tuple[str, str, bool]] = [
-        (t.form, t.tag) if k == 0 else (t.form, t.tag, False) for k, t in enumerate(span[:-1])
-    ]
-    # always the full allomorph: join picks 습니다/ᆸ니다 itself (see _POLITE_EF)
-    morphs.append((_POLITE_EF, "EF", False) if morphs else (_POLITE_EF, "EF"))
-    joined: str = get_kiwi().join(morphs)
-    new = joined[len(keep) :]
-    if not joined.startswith(keep) or not new.endswith("니다") or any(c.isspace() for c in new):
-        return None
-    return text[:start] + joined
 
 
 def _is_misread_copula(tokens: Sequence[Token], i: int) -> bool:
@@ -199,15 +165,13 @@ def _convert(text: str, tokens: Sequence[Token]) -> str:
         return text
     head = _surface_polite(text, tokens, i)
     if head is None:
-        head = _joined_polite(text, tokens, i)
-    if head is None:
         log.debug("style: cannot restyle the ending of %r", text)
         return text
     return head + text[tokens[i].start + tokens[i].len :]
 
 
 def to_polite(sentence: str) -> str:
-    """해라체 → 합쇼체: swap the final declarative ending and re-join only the last word (eojeol).
+    """해라체 → 합쇼체: swap the final declarative ending, touching only the last word (eojeol).
 
     Sentences that must not change are returned unchanged: ones ending in a direct quote,
     questions, imperatives, noun-ending (명사형) sentences, sentences already polite.
@@ -223,7 +187,10 @@ def to_polite_many(sentences: Iterable[str]) -> list[str]:
     if not texts:
         return []
     results = get_kiwi().tokenize(texts)
-    return [_convert(text, tokens) if text.strip() else text for text, tokens in zip(texts, results)]
+    return [
+        _convert(text, tokens) if text.strip() else text
+        for text, tokens in zip(texts, results, strict=True)
+    ]
 
 
 def speech_level(sentence: str) -> SpeechLevel:
@@ -248,6 +215,8 @@ def speech_level(sentence: str) -> SpeechLevel:
     last = tokens[i]
     if last.tag == "EF" and last.form.endswith(("니다", "요", "죠")):
         return "polite"
+    if last.tag == "EC" and last.form.endswith("니다"):  # 했습니다… / 했습니다(…): Kiwi says EC
+        return "polite"
     # 해요체 built on a connective: …했는데요. / …거든요. (Kiwi tags the 요 as a particle)
     if last.tag == "JX" and last.form == "요" and i > 0 and tokens[i - 1].tag.startswith("E"):
         return "polite"
@@ -255,7 +224,7 @@ def speech_level(sentence: str) -> SpeechLevel:
 
 
 def style_table_accuracy(path: str | Path | None = None) -> tuple[int, int]:
-    """(exact matches, total) of ``to_polite`` over a TSV pair table (``plain\\tpolite\\tcategory``).
+    """(exact matches, total) of ``to_polite`` over a TSV table ``plain\\tpolite\\tcategory``.
 
     The table lives in the repository (``tests/data/style_pairs.tsv``), not in the installed
     package, so the path must be given.

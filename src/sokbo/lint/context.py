@@ -4,11 +4,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sokbo.korean.kiwi import get_kiwi
 from sokbo.korean.sentences import split_sentences
-from sokbo.lint.nlp import normalise, quotes
+from sokbo.lint.nlp import content_morphemes, normalise, quotes
 from sokbo.lint.parse import Block, ParsedPost, PostSentence, TextRun
 from sokbo.models import Article, Sentence
 
@@ -76,6 +76,7 @@ def article_sentences(article: Article) -> Sequence[Sentence]:
 class Context:
     post: ParsedPost
     sources: tuple[Article, ...] = ()
+    memo: dict[str, Any] = field(default_factory=dict)
     _tokens: dict[str, list[Token]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -98,6 +99,19 @@ class Context:
             for a in self.sources
             for s in article_sentences(a)
         ]
+
+    @cached_property
+    def source_windows(self) -> list[tuple[SourceSentence, set[str]]]:
+        """Content morphemes of every run of one or two consecutive source sentences."""
+        sents = self.source_sentences
+        sets = [content_morphemes(t) for t in get_kiwi().tokenize([s.text for s in sents])]
+        out = []
+        for i, (sent, morphs) in enumerate(zip(sents, sets)):
+            out.append((sent, morphs))
+            nxt = i + 1
+            if nxt < len(sents) and sents[nxt].article_id == sent.article_id:
+                out.append((sent, morphs | sets[nxt]))
+        return out
 
     @cached_property
     def source_text(self) -> str:

@@ -49,6 +49,8 @@ class Mention:
     kind: str  # "name" | "number"
     text: str
     has_unit: bool = True
+    # 중러, 한미, 시 (주석): one-syllable names stand for longer ones and cannot be looked up
+    abbreviation: bool = False
 
 
 def mentions(tokens: Sequence[Token]) -> list[Mention]:
@@ -73,7 +75,8 @@ def mentions(tokens: Sequence[Token]) -> list[Mention]:
             end = tokens[j].start + tokens[j].len
             j += 1
         surface = "".join(tok.form for tok in tokens[i:j])
-        out.append(Mention("name" if kind == "NNP" else "number", surface, units > 0))
+        short = kind == "NNP" and all(len(tok.form) == 1 for tok in tokens[i:j])
+        out.append(Mention("name" if kind == "NNP" else "number", surface, units > 0, short))
         i = j
     return out
 

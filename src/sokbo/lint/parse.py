@@ -38,7 +38,7 @@ HIGHLIGHT = "background-color:#21538527"
 SPACER_ATTR = ("data-ke-size", "size16")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Node:
     """An HTML element of the body; text children are ``(text, line)`` pairs."""
 
@@ -109,12 +109,13 @@ class Element:
     attrs: tuple[tuple[str, str | None], ...]
     line: int
     text: str
+    has_image: bool = False
 
     def attr(self, name: str) -> str | None:
         return next((v for k, v in self.attrs if k == name), None)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Block:
     """A top-level piece of the body, classified by its role in the FORMAT.md layout.
 
@@ -172,12 +173,12 @@ class ParsedPost:
 class _TreeBuilder(HTMLParser):
     def __init__(self, line_offset: int) -> None:
         super().__init__(convert_charrefs=True)
-        self.offset = line_offset
+        self.line_offset = line_offset
         self.root = Node("#root", [], line_offset + 1)
         self.stack = [self.root]
 
     def _line(self) -> int:
-        return self.getpos()[0] + self.offset
+        return self.getpos()[0] + self.line_offset
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         node = Node(tag, attrs, self._line())
@@ -286,7 +287,11 @@ def _loose_blocks(items: list[Node | tuple[str, int]]) -> list[Block]:
         nonlocal current
         if current.meaningful():
             first = current.meaningful()[0]
-            current.line = first[1] if isinstance(first, tuple) else first.line
+            if isinstance(first, tuple):
+                text, line = first
+                current.line = line + text[: len(text) - len(text.lstrip())].count("\n")
+            else:
+                current.line = first.line
             blocks.append(Block("other", current.line, current, body=current.run()))
         current = Node("#text", [], current.line)
 
@@ -324,7 +329,13 @@ def _blocks(root: Node) -> list[Block]:
 
 def _elements(root: Node) -> list[Element]:
     return [
-        Element(n.tag, tuple(n.attrs), n.line, " ".join(n.run().text.split()))
+        Element(
+            n.tag,
+            tuple(n.attrs),
+            n.line,
+            " ".join(n.run().text.split()),
+            any(c.tag == "img" for c in n.walk()[1:]),
+        )
         for n in root.walk()[1:]
     ]
 

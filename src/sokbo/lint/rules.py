@@ -154,11 +154,13 @@ def select_rules(
 ) -> list[Rule]:
     """The rules to run: codes, code prefixes ("SB1") or names; an unknown one is an InputError."""
     chosen, dropped = _tokens(select), _tokens(ignore)
-    for token in chosen + dropped:
-        if not any(_matches(r, token) for r in RULES.values()):
-            raise InputError(
-                f"unknown lint rule {token!r}: use a code (SB101), a prefix (SB1) or a name"
-            )
+    for option, tokens in (("select", chosen), ("ignore", dropped)):
+        for token in tokens:
+            if not any(_matches(r, token) for r in RULES.values()):
+                raise InputError(
+                    f"unknown lint rule {token!r}: use a code (SB101), a prefix (SB1) or a name",
+                    source=option,
+                )
     return [
         r
         for _, r in sorted(RULES.items())

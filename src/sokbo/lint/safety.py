@@ -1,0 +1,132 @@
+"""Markup and link rules (SB4xx): nothing executable, only real links with valid ``rel`` values."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urlparse
+
+from sokbo.lint.context import Context, line_location
+from sokbo.lint.rules import Hit, rule
+
+# HTML link types allowed on <a>/<area>/<link>/<form>, plus Google's ugc and sponsored and the
+# widely used microformats "me". "dofollow" is not one of them: links are followed by default.
+VALID_REL = frozenset(
+    """alternate author bookmark canonical external help icon license manifest me modulepreload
+    next nofollow noopener noreferrer opener pingback preconnect prefetch preload prev
+    privacy-policy search sponsored stylesheet tag terms-of-service ugc""".split()
+)
+UNSAFE_TAGS = frozenset(
+    "script iframe style object embed frame frameset applet base".split()
+)
+UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
+URL_ATTRS = frozenset(
+    """href src action formaction xlink:href poster background cite data srcset lowsrc dynsrc
+    ping manifest codebase longdesc usemap""".split()
+)
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def _scheme_of(value: str) -> str:
+    """What a browser sees: control characters and whitespace inside a URL are dropped."""
+    return _INVISIBLE.sub("", value).lower()
+
+
+def unsafe_url(value: str) -> bool:
+    return _scheme_of(value).startswith(UNSAFE_SCHEMES)
+
+
+@rule("SB401", "invalid-rel", "error", 'a link has a rel value that is no HTML link type')
+def check_rel(ctx: Context) -> Iterator[Hit]:
+    for el in ctx.post.elements:
+        rel = el.attr("rel")
+        if rel is None:
+            continue
+        bad = [v for v in rel.lower().split() if v not in VALID_REL]
+        if bad:
+            yield Hit(
+                line_location(el.line),
+                f'rel="{rel}"',
+                f"rel 값 {', '.join(bad)}은(는) 유효하지 않습니다 (noopener, nofollow, noreferrer 등)",
+                f"invalid rel value {', '.join(bad)} (use noopener, nofollow, noreferrer, …)",
+            )
+
+
+@rule("SB402", "unsafe-element", "error", "<script>, <iframe>, <style> or another active element")
+def check_elements(ctx: Context) -> Iterator[Hit]:
+    for el in ctx.post.elements:
+        if el.tag in UNSAFE_TAGS:
+            yield Hit(
+                line_location(el.line),
+                f"<{el.tag}>{el.text}",
+                f"<{el.tag}> 요소는 게시물에 들어갈 수 없습니다",
+                f"<{el.tag}> element must not appear in a post",
+            )
+
+
+@rule("SB403", "event-handler", "error", "an on*= event handler attribute")
+def check_event_handlers(ctx: Context) -> Iterator[Hit]:
+    for el in ctx.post.elements:
+        for name, value in el.attrs:
+            if name.startswith("on") and len(name) > 2:
+                yield Hit(
+                    line_location(el.line),
+                    f'{name}="{value or ""}"',
+                    f"이벤트 처리 속성 {name}=은(는) 게시물에 들어갈 수 없습니다",
+                    f"event handler attribute {name}= must not appear in a post",
+                )
+
+
+@rule("SB404", "unsafe-url", "error", "a javascript:, data: or vbscript: URL")
+def check_urls(ctx: Context) -> Iterator[Hit]:
+    image = ctx.post.front("image")
+    if isinstance(image, str) and unsafe_url(image):
+        yield Hit(
+            "front-matter:image",
+            image,
+            "image에 실행 가능한 URL이 들어 있습니다",
+            "front matter image is a javascript:/data:/vbscript: URL",
+        )
+    for el in ctx.post.elements:
+        for name, value in el.attrs:
+            if name in URL_ATTRS and value and unsafe_url(value):
+                yield Hit(
+                    line_location(el.line),
+                    f'{name}="{value}"',
+                    f"{name}에 javascript:/data:/vbscript: URL이 있습니다",
+                    f"{name} holds a javascript:/data:/vbscript: URL",
+                )
+
+
+def _link_problem(href: str | None, text: str, has_image: bool) -> tuple[str, str] | None:
+    """(Korean, English) reason a link is broken, or None; unsafe schemes are SB404's."""
+    value = (href or "").strip()
+    if not value or value == "#":
+        return "링크 주소가 비어 있습니다", "link has an empty href"
+    if unsafe_url(value):
+        return None
+    parsed = urlparse(value)
+    if parsed.scheme and parsed.scheme.lower() not in ("http", "https"):
+        return (
+            f"링크 주소가 http(s)가 아닙니다 ({parsed.scheme}:)",
+            f"link is not http(s) or relative ({parsed.scheme}:)",
+        )
+    if parsed.scheme and not parsed.netloc:
+        return "링크 주소에 호스트가 없습니다", "http(s) link without a host"
+    if not text.strip() and not has_image:
+        return "링크 글자가 비어 있습니다", "link text is empty"
+    return None
+
+
+@rule("SB405", "broken-link", "error", "a link with an empty, '#' or non-http(s) href, or no text")
+def check_links(ctx: Context) -> Iterator[Hit]:
+    for el in ctx.post.elements:
+        if el.tag != "a":
+            continue
+        problem = _link_problem(el.attr("href"), el.text, el.has_image)
+        if problem:
+            yield Hit(
+                line_location(el.line),
+                f'<a href="{el.attr("href") or ""}">{el.text}</a>',
+                problem[0],
+                problem[1],
+            )
