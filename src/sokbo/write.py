@@ -34,6 +34,9 @@ CONTENT_TAGS = {"NNG", "NNP", "SN", "SL", "SH", "XR", "VV", "VA", "NR"}
 NOUN_TAGS = {"NNG", "NNP", "SL", "SH"}
 MIN_CHARS, MAX_CHARS = 20, 300
 NEAR_DUPLICATE = 0.40
+# centrality, lead position, headline overlap: chosen on summ/dev (see `sokbo bench quality`)
+SALIENCE_WEIGHTS = (1.0, 0.5, 0.3)
+SHORT_SENTENCE_TERMS = 8
 # the same fact from two outlets shares its figures: "96억 달러", "18.2%"
 FIGURE = re.compile(r"\d[\d,.]*\s*(?:%|퍼센트|억|만|천|조|원|달러|명|개|건|km|㎞|배|위|차례|시간)?")
 # sentences opening with a back-reference read badly out of context
@@ -83,28 +86,64 @@ def candidate_sentences(story: Story) -> list[Scored]:
     return [c for c, lv in zip(out, levels, strict=True) if lv in ("plain", "polite")]
 
 
-def score_sentences(cands: list[Scored]):  # -> numpy similarity matrix
-    """TextRank centrality over TF-IDF vectors, times a lead-position prior."""
+def salience(
+    terms: list[list[str]],
+    positions: Sequence[int],
+    *,
+    title_terms: list[str] | None = None,
+    penalties: Sequence[float] | None = None,
+    weights: tuple[float, float, float] = (0.5, 0.5, 0.0),
+):  # -> (scores, similarity matrix)
+    """Salience of each sentence: TextRank centrality, lead position, overlap with the headline.
+
+    ``weights`` mixes the three signals; each is scaled to [0, 1] first.
+    """
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    for c, terms in zip(cands, content_terms([c.sentence.text for c in cands]), strict=True):
-        c.terms = terms
+    n = len(terms)
     vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
-    x = vec.fit_transform([c.terms or ["∅"] for c in cands])
-    sim = (x @ x.T).toarray()
+    docs = [t or ["∅"] for t in terms]
+    if title_terms:
+        docs = docs + [title_terms]
+    x = vec.fit_transform(docs)
+    full = (x @ x.T).toarray()
+    sim = full[:n, :n].copy()
     np.fill_diagonal(sim, 0.0)
-    n = len(cands)
     rows = sim.sum(axis=1, keepdims=True)
-    trans = np.divide(sim, rows, out=np.full_like(sim, 1.0 / n), where=rows > 0)
+    trans = np.divide(sim, rows, out=np.full_like(sim, 1.0 / max(n, 1)), where=rows > 0)
     pr = np.full(n, 1.0 / n)
     for _ in range(50):
         pr = 0.15 / n + 0.85 * trans.T @ pr
     pr = pr / pr.max()
-    for i, c in enumerate(cands):
-        position = 1.0 / math.sqrt(1 + c.sentence.index)
-        penalty = 0.6 if BACK_REFERENCE.match(c.sentence.text) else 1.0
-        c.score = float((0.5 * pr[i] + 0.5 * position) * penalty)
+    position = np.array([1.0 / math.sqrt(1 + p) for p in positions])
+    title_sim = full[:n, n] if title_terms else np.zeros(n)
+    if title_sim.max() > 0:
+        title_sim = title_sim / title_sim.max()
+    w_pr, w_pos, w_title = weights
+    scores = w_pr * pr + w_pos * position + w_title * title_sim
+    # subheads and fragments ("반으로 접을 수도 있다") carry less than full sentences
+    scores = scores * np.array([min(1.0, len(t) / SHORT_SENTENCE_TERMS) for t in terms])
+    if penalties is not None:
+        scores = scores * np.asarray(penalties)
+    return scores, sim
+
+
+def score_sentences(cands: list[Scored], title: str | None = None):  # -> similarity matrix
+    """Set each candidate's salience; return the candidates' similarity matrix."""
+    texts = [c.sentence.text for c in cands]
+    all_terms = content_terms(texts + ([title] if title else []))
+    for c, terms in zip(cands, all_terms, strict=False):
+        c.terms = terms
+    scores, sim = salience(
+        [c.terms for c in cands],
+        [c.sentence.index for c in cands],
+        title_terms=all_terms[-1] if title else None,
+        penalties=[0.6 if BACK_REFERENCE.match(t) else 1.0 for t in texts],
+        weights=SALIENCE_WEIGHTS,
+    )
+    for c, score in zip(cands, scores, strict=True):
+        c.score = float(score)
     return sim
 
 
@@ -182,7 +221,8 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
             f"story too short for a post: {len(cands)} usable sentences, need {needed}",
             source=story.articles[0].url or story.id,
         )
-    sim = score_sentences(cands)
+    title = choose_headline(story, options.title_max_chars)
+    sim = score_sentences(cands, story.articles[0].title)
     chosen = select_sentences(cands, sim, options.max_sentences)
     if len(chosen) < needed:
         raise DraftError(
@@ -237,7 +277,6 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
         )
     first = story.first_published
     date = (first.astimezone(KST) if first else datetime.now(KST)).replace(microsecond=0)
-    title = choose_headline(story, options.title_max_chars)
     return Post(
         story_id=story.id,
         title=title,

@@ -1,0 +1,225 @@
+"""`sokbo bench quality`: summary ROUGE against Lead and TextRank, topic F1, style accuracy,
+and the share of output sentences traceable to a source, all measured in one run.
+"""
+from __future__ import annotations
+
+import json
+import math
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sokbo.bench.rouge import collapse, cut_to_budget, morphemes_many, rouge_scores
+from sokbo.korean.clean import clean_line, is_boilerplate
+
+DATASETS = ("dacon-bflysoft-news-2020", "sci-news-sum-kr-50")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    id: str
+    dataset: str
+    title: str | None
+    lines: list[str]
+    summary: str
+
+
+def load_records(path: Path) -> list[Record]:
+    out = []
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            out.append(Record(d["id"], d["dataset"], d.get("title"),
+                              [x for x in d["text"].split("\n")], d["summary"]))
+    return out
+
+
+def lead(rec: Record, n: int) -> str:
+    return " ".join(rec.lines[:n])
+
+
+def textrank_baseline(rec: Record, budget: int) -> str:
+    """BENCHMARKS.md's TextRank: cosine of content-morpheme counts, PageRank d=0.85, top
+    sentences in document order until the budget is filled."""
+    import numpy as np
+
+    from sokbo.write import content_terms
+
+    lines = rec.lines
+    terms = content_terms(lines)
+    vocab: dict[str, int] = {}
+    for t in terms:
+        for w in t:
+            vocab.setdefault(w, len(vocab))
+    m = np.zeros((len(lines), max(len(vocab), 1)))
+    for i, t in enumerate(terms):
+        for w in t:
+            m[i, vocab[w]] += 1
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    m = np.divide(m, norms, out=np.zeros_like(m), where=norms > 0)
+    sim = m @ m.T
+    np.fill_diagonal(sim, 0)
+    n = len(lines)
+    rows = sim.sum(axis=1, keepdims=True)
+    trans = np.divide(sim, rows, out=np.full_like(sim, 1.0 / n), where=rows > 0)
+    pr = np.full(n, 1.0 / n)
+    for _ in range(100):
+        pr = 0.15 / n + 0.85 * trans.T @ pr
+    chosen, total = [], 0
+    for i in sorted(range(n), key=lambda i: (-pr[i], i)):
+        chosen.append(i)
+        total += len(lines[i])
+        if total >= budget:
+            break
+    return " ".join(lines[i] for i in sorted(chosen))
+
+
+def sokbo_summary(rec: Record, budget: int, *, polite: bool = True,
+                  weights: tuple[float, float, float] | None = None) -> tuple[str, list[int]]:
+    """sokbo's excerpt for one article: the writer's own salience and redundancy rules.
+
+    Returns the text and the indices of the source lines used.
+    """
+    from sokbo.korean.style import to_polite_many
+    from sokbo.write import (
+        BACK_REFERENCE,
+        SALIENCE_WEIGHTS,
+        content_terms,
+        figures_of,
+        is_same_claim,
+        salience,
+    )
+
+    title = rec.title
+    idx: list[int] = []
+    texts: list[str] = []
+    for i, raw in enumerate(rec.lines):
+        line = clean_line(raw)
+        if is_boilerplate(line) or len(line) < 8:
+            continue
+        if title is None and i == 0 and not line.rstrip().endswith((".", "다")):
+            title = line  # the dacon records open with the headline
+            continue
+        idx.append(i)
+        texts.append(line)
+    if not texts:
+        return "", []
+    terms = content_terms(texts + ([title] if title else []))
+    scores, sim = salience(
+        terms[: len(texts)],
+        list(range(len(texts))),
+        title_terms=terms[-1] if title else None,
+        penalties=[0.6 if BACK_REFERENCE.match(t) else 1.0 for t in texts],
+        weights=weights or SALIENCE_WEIGHTS,
+    )
+    figures = [figures_of(t) for t in texts]
+    chosen: list[int] = []
+    total = 0
+    for i in sorted(range(len(texts)), key=lambda i: (-scores[i], i)):
+        if any(is_same_claim(sim[i, j], figures[i], figures[j]) for j in chosen):
+            continue
+        chosen.append(i)
+        total += len(texts[i])
+        if total >= budget:
+            break
+    chosen.sort()
+    out = [texts[i] for i in chosen]
+    if polite:
+        out = to_polite_many(out)
+    return " ".join(out), [idx[i] for i in chosen]
+
+
+def score_systems(records: Sequence[Record],
+                  systems: dict[str, Callable[[Record, int], str]]) -> dict[str, dict[str, float]]:
+    """Macro-averaged ROUGE per system, every output cut to the reference's length."""
+    per: dict[str, list[dict[str, float]]] = {name: [] for name in systems}
+    for rec in records:
+        ref = collapse(rec.summary)
+        budget = len(ref)
+        outputs = {name: cut_to_budget(fn(rec, budget), budget) for name, fn in systems.items()}
+        toks = morphemes_many([ref, *outputs.values()])
+        for name, pred in zip(outputs, toks[1:], strict=True):
+            per[name].append(rouge_scores(pred, toks[0]))
+    return {
+        name: {k: round(statistics.fmean(s[k] for s in scores), 4) if scores else 0.0
+               for k in ("rouge1", "rouge2", "rougeL")}
+        for name, scores in per.items()
+    }
+
+
+def summary_systems(weights=None) -> dict[str, Callable[[Record, int], str]]:
+    return {
+        "lead": lambda r, b: " ".join(r.lines),
+        "lead1": lambda r, b: lead(r, 1),
+        "lead3": lambda r, b: lead(r, 3),
+        "textrank": textrank_baseline,
+        "sokbo": lambda r, b: sokbo_summary(r, b, weights=weights)[0],
+        "sokbo_plain": lambda r, b: sokbo_summary(r, b, polite=False, weights=weights)[0],
+    }
+
+
+def summary_bench(path: Path, weights=None) -> dict[str, Any]:
+    records = load_records(path)
+    out: dict[str, Any] = {}
+    for ds in DATASETS:
+        subset = [r for r in records if r.dataset == ds]
+        if subset:
+            out[ds] = {"n": len(subset), **score_systems(subset, summary_systems(weights))}
+    return out
+
+
+def traceability(records: Sequence[Record]) -> dict[str, Any]:
+    """Write a full post for each article; count output sentences equal to a restyled source."""
+    from sokbo.errors import DraftError
+    from sokbo.extract import article_from_text
+    from sokbo.korean.style import to_polite_many
+    from sokbo.models import Story
+    from sokbo.write import WriterOptions, write_post
+
+    total = traced = posts = skipped = 0
+    for rec in records:
+        try:
+            article = article_from_text("\n".join(rec.lines), title=rec.title, url="",
+                                        outlet=rec.dataset, source=rec.id)
+            post = write_post(Story(id=rec.id, articles=(article,)), WriterOptions())
+        except DraftError:
+            skipped += 1
+            continue
+        posts += 1
+        sents = post.all_sentences()
+        sources = {s.id: s.text for s in article.sentences}
+        restyled = to_polite_many([sources[f"{s.source_id}#{s.index}"] for s in sents])
+        total += len(sents)
+        traced += sum(1 for s, r in zip(sents, restyled, strict=True) if s.text == r)
+    return {"posts": posts, "skipped_too_short": skipped, "sentences": total,
+            "traceable": traced, "rate": round(traced / total, 4) if total else math.nan}
+
+
+def run_quality_bench(shared: Path, *, repo: Path | None = None) -> dict[str, Any]:
+    """Everything `sokbo bench quality` prints, as one JSON-able dict."""
+    t0 = time.perf_counter()
+    summ = shared / "data" / "summ"
+    result: dict[str, Any] = {"summary": {}}
+    for split in ("dev", "heldout"):
+        result["summary"][split] = summary_bench(summ / f"{split}.jsonl")
+    try:
+        from sokbo.topic import evaluate_topic
+
+        result["topic"] = evaluate_topic(shared / "data" / "ynat" / "test.jsonl")
+    except ImportError:
+        result["topic"] = None
+    table = (repo or Path.cwd()) / "tests" / "data" / "style_pairs.tsv"
+    if table.is_file():
+        from sokbo.korean.style import style_table_accuracy
+
+        ok, n = style_table_accuracy(table)
+        result["style"] = {"exact": ok, "total": n, "accuracy": round(ok / n, 4)}
+    else:
+        result["style"] = None
+    result["traceability"] = traceability(
+        load_records(summ / "dev.jsonl") + load_records(summ / "heldout.jsonl"))
+    result["seconds"] = round(time.perf_counter() - t0, 1)
+    return result
