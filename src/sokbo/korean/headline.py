@@ -50,8 +50,11 @@ def compress_headline(headline: str, max_chars: int = 30) -> str:
     seen: set[str] = set()
     deduped: list[list[str]] = []
     for clause in clauses:
-        words = [w for w in clause if w and w not in seen]
-        seen.update(words)
+        words = []
+        for w in clause:
+            if w and w not in seen:
+                seen.add(w)
+                words.append(w)
         if words:
             deduped.append(words)
     if not deduped:

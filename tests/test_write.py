@@ -1,0 +1,116 @@
+"""Writer quality rules: titles, headings, cards and excerpts, on the demo corpus and summ/dev."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import shared_dir
+from sokbo.errors import DraftError
+from sokbo.extract import article_from_text
+from sokbo.korean.headline import compress_headline, make_heading, noun_phrases
+from sokbo.models import Post, Story
+from sokbo.write import WriterOptions, figures_of, is_same_claim, make_slug, write_post
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _repeated_ngram(text: str) -> str | None:
+    """A word n-gram (n ≥ 1 for titles/headings) that occurs twice."""
+    words = _words(text)
+    for n in range(1, len(words) // 2 + 1):
+        grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+        for g in grams:
+            if grams.count(g) > 1:
+                return " ".join(g)
+    return None
+
+
+def check_post_rules(post: Post) -> None:
+    assert 0 < len(post.title) <= 30
+    assert _repeated_ngram(post.title) is None, post.title
+    headings = [c.subtitle for c in post.cards] + [s.heading for s in post.sections]
+    for h in headings:
+        assert h.strip(), "no empty heading"
+        assert _repeated_ngram(h) is None, h
+    assert 3 <= len(post.excerpt) <= 5
+    body = [s for s in post.all_sentences() if s.role != "excerpt"]
+    ids = [s.source_sentence_id for s in body]
+    assert len(ids) == len(set(ids)), "a source sentence is used once in the body"
+    for card in post.cards:
+        paragraph = " ".join(s.text for s in card.sentences)
+        assert card.highlight and card.highlight in paragraph
+        others = [s.source_sentence_id for s in body if s is not card.key_sentence]
+        assert card.key_sentence.source_sentence_id not in others
+
+
+def test_demo_posts_follow_writing_rules(demo_run) -> None:
+    _, report = demo_run
+    for result in report.posts:
+        check_post_rules(result.post)
+
+
+def _dev_records() -> list[dict]:
+    path = shared_dir() / "data" / "summ" / "dev.jsonl"
+    if not path.is_file():
+        pytest.skip(f"{path} not found (set SOKBO_SHARED)")
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def test_dev_set_posts_follow_writing_rules() -> None:
+    written = 0
+    for rec in _dev_records():
+        article = article_from_text(rec["text"], title=rec.get("title"), source=rec["id"])
+        try:
+            post = write_post(Story(id=rec["id"], articles=(article,)), WriterOptions())
+        except DraftError:
+            continue  # too short for a post: reported, never padded
+        check_post_rules(post)
+        written += 1
+    assert written >= 40
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        ("부산시, 해상풍력 1조 투자…\"일자리 3천 개\"", "부산시 해상풍력 1조 투자 일자리 3천 개"),
+        ("'AI 반도체' 수출 18% 증가…역대 최대", "AI 반도체 수출 18% 증가 역대 최대"),
+        ("[단독] 한빛전자, 새 배터리 공장에 2조 원 투입", "단독 한빛전자 새 배터리 공장 2조 원 투입"),
+        ("기준금리 연 3.25%로 동결…\"물가 더 지켜봐야\"", "기준금리 연 3.25% 동결 물가 더 지켜봐야"),
+    ],
+)
+def test_compress_headline(headline: str, expected: str) -> None:
+    assert compress_headline(headline) == expected
+
+
+def test_compress_headline_keeps_whole_clauses_and_never_repeats() -> None:
+    title = compress_headline(
+        "강릉 겨울빛 축제 개막…강릉 경포해변 일대 40일간 빛 조형물 120점 전시·야간 공연", 30)
+    assert len(title) <= 30 and _repeated_ngram(title) is None
+    assert title.startswith("강릉 겨울빛 축제 개막")
+
+
+def test_heading_is_a_noun_phrase_from_the_text() -> None:
+    sentence = "부산시가 해상풍력 단지 조성에 1조 원을 투자해 일자리 3천 개를 만든다고 밝혔다."
+    assert "해상풍력 단지 조성" in noun_phrases(sentence)
+    heading = make_heading([sentence], {"해상풍력": 2.0, "단지": 1.0, "일자리": 1.5})
+    assert heading and all(w in sentence for w in heading.split())
+    assert _repeated_ngram(heading) is None
+
+
+def test_same_claim_from_two_outlets() -> None:
+    a = "AI 반도체 수출이 96억 달러로 18.2% 늘었다."
+    b = "AI 반도체 수출액은 96억 달러로 18.2% 증가해 월간 최대를 기록했다."
+    assert is_same_claim(0.1, figures_of(a), figures_of(b))
+    assert not is_same_claim(0.1, figures_of(a), figures_of("축제는 40일 동안 열린다."))
+
+
+@pytest.mark.parametrize("title", ["a/b/../c", "제목\x00널", "  ", "가" * 100])
+def test_slug_is_file_system_safe(title: str) -> None:
+    slug = make_slug(title, "s123")
+    assert slug and "/" not in slug and ".." not in slug and "\x00" not in slug
+    assert len(slug.encode()) <= 80
+    assert re.fullmatch(r"[0-9A-Za-z가-힣-]+", slug)
