@@ -106,10 +106,31 @@ def test_real_process_error_has_no_traceback(tmp_path: Path) -> None:
     assert proc.stderr.strip() == f"sokbo: error: {tmp_path / 'nope.html'}: file not found"
 
 
-def test_help_lists_commands() -> None:
+def test_every_command_has_help_with_an_example() -> None:
+    import click
+
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
-    for name in ("run", "post"):
+    ctx = click.Context(cli)
+    for name in cli.list_commands(ctx):
         assert name in result.stdout
-    for name, command in cli.commands.items():
-        assert command.help and "Example:" in command.help, f"{name} needs help with an example"
+        command = cli.get_command(ctx, name)
+        assert command is not None, name
+        commands = [command]
+        if isinstance(command, click.Group):
+            commands += [command.get_command(ctx, n) for n in command.list_commands(ctx)]
+        for c in commands:
+            assert c.help and "Example:" in c.help, f"{name} {c.name} needs help with an example"
+        assert name in README, f"README documents `sokbo {name}`"
+
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+
+
+def test_help_is_fast_to_import() -> None:
+    """`sokbo --help` must not import the heavy libraries."""
+    code = ("import sys, sokbo.cli; heavy = {'kiwipiepy', 'trafilatura', 'sklearn', 'numpy', "
+            "'starlette', 'feedparser'} & set(sys.modules); print(sorted(heavy))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr

@@ -60,7 +60,51 @@ def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
                         help="Print one machine-readable JSON object.")(fn)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# name → (module, attribute, one-line help): imported only when the command runs, so that
+# `sokbo --help` stays instant
+LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "lint": ("sokbo.lint.cli", "lint_command",
+             "Check posts for format, safety, writing and faithfulness problems."),
+    "watch": ("sokbo.cli_watch", "watch_command", "Run `sokbo run` on a schedule until Ctrl-C."),
+    "bench": ("sokbo.cli_bench", "bench_group", "Benchmarks: quality, extract, cluster (JSON)."),
+    "train": ("sokbo.cli_train", "train_group", "Train the shipped models (topic classifier)."),
+    "approve": ("sokbo.cli_publish", "approve_command", "Approve draft posts for publishing."),
+    "publish": ("sokbo.cli_publish", "publish_command",
+                "Write approved posts into a Jekyll/Hugo site repo and commit."),
+    "site": ("sokbo.cli_publish", "site_command", "Build the static preview site."),
+    "serve": ("sokbo.cli_serve", "serve_command", "Local review page for drafts and sources."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands:
+            return self.commands[name]
+        if name not in LAZY_COMMANDS:
+            return None
+        import importlib
+
+        module, attr, _ = LAZY_COMMANDS[name]
+        command = getattr(importlib.import_module(module), attr)
+        self.commands[name] = command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in LAZY_COMMANDS and name not in self.commands:
+                rows.append((name, LAZY_COMMANDS[name][2]))
+            else:
+                cmd = self.commands[name]
+                rows.append((name, cmd.get_short_help_str(limit=formatter.width)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sokbo")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
 def cli(debug: bool) -> None:
@@ -106,11 +150,13 @@ def _print_report(report: Any, as_json: bool, *, command: str) -> None:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
 
         console = Console(soft_wrap=True)
+        # errors, titles and outlets come from the web: "[/x]" in them is text, not markup
         for err in report.errors:
-            console.print(f"[yellow]skipped:[/] {err}", markup=True, highlight=False)
+            console.print(f"[yellow]skipped:[/] {escape(err)}", markup=True, highlight=False)
         if report.posts:
             table = Table(title=f"sokbo {command}: posts in {report.out_dir}")
             for col in ("story", "outlets", "sentences", "status", "post"):
@@ -118,7 +164,8 @@ def _print_report(report: Any, as_json: bool, *, command: str) -> None:
             for p in report.posts:
                 outlets = ", ".join(dict.fromkeys(a.outlet for a in p.articles))
                 n = len(p.post.all_sentences()) if p.post else "-"
-                table.add_row(p.title, outlets, str(n), p.status, str(p.path))
+                table.add_row(escape(p.title), escape(outlets), str(n), p.status,
+                              escape(str(p.path)))
             console.print(table)
         console.print(
             f"{report.count('new')} new posts, {report.count('updated')} updated, "
@@ -127,6 +174,10 @@ def _print_report(report: Any, as_json: bool, *, command: str) -> None:
             + (f"; {len(report.errors)} inputs skipped" if report.errors else ""),
             highlight=False,
         )
+        if report.fetch_stats:
+            from sokbo.sources import format_summary
+
+            console.print(format_summary(report), markup=False, highlight=False)
         if report.posts:
             console.print(f"posts are in {report.out_dir / '_posts'}", highlight=False)
 
@@ -158,7 +209,9 @@ def run(config_path: str | None, out_dir: str | None, as_json: bool, feeds: tupl
     finally:
         stop()
     _print_report(report, as_json, command="run")
-    if report.errors and not report.posts and report.articles_read == 0:
+    # exit 2 only when nothing could be read at all; feeds answering "not modified" are fine
+    unchanged = any(report.fetch_stats.get(k) for k in ("not_modified", "unchanged"))
+    if report.errors and not report.posts and report.articles_read == 0 and not unchanged:
         sys.exit(EXIT_BAD_INPUT)
 
 

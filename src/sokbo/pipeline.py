@@ -32,8 +32,13 @@ class PostResult:
     status: str                      # new | updated | unchanged
     post: Post | None
     articles: list[Article]
-    review: str = "draft"            # draft | blocked (lint errors) | published …
+    review: str = "draft"            # draft | approved | published | rejected
     findings: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        """A post with an error-level lint finding stays a draft and is never published."""
+        return any(f.get("severity") == "error" for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
         urls = {a.id: a.url for a in self.articles}
@@ -43,6 +48,7 @@ class PostResult:
             "path": str(self.path),
             "status": self.status,
             "review": self.review,
+            "publishable": not self.blocked,
             "sources": [
                 {"id": a.id, "outlet": a.outlet, "title": a.title, "url": a.url,
                  "published": a.published.isoformat() if a.published else None}
@@ -68,6 +74,7 @@ class RunReport:
     articles_new: int = 0
     articles_changed: int = 0
     fetch_stats: dict[str, int] = field(default_factory=dict)
+    stopped: bool = False  # should_stop() ended the run early (watch: Ctrl-C / SIGTERM)
 
     def count(self, status: str) -> int:
         return sum(1 for p in self.posts if p.status == status)
@@ -82,6 +89,7 @@ class RunReport:
             "articles_new": self.articles_new,
             "articles_changed": self.articles_changed,
             "fetch": self.fetch_stats,
+            "stopped": self.stopped,
             "posts": [p.to_dict() for p in self.posts],
             "errors": self.errors,
         }
@@ -147,8 +155,13 @@ def run_pipeline(
     inputs: Sequence[str] | None = None,
     *,
     progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> RunReport:
-    """Read inputs, group stories, write one post per story; unchanged stories are left alone."""
+    """Read inputs, group stories, write one post per story; unchanged stories are left alone.
+
+    ``should_stop`` is asked between inputs and between stories: when it answers True the run
+    ends after the current article or post is fully written (``RunReport.stopped``).
+    """
     from sokbo.cluster import group_stories, story_id_for
     from sokbo.sources import read_inputs
 
@@ -157,10 +170,13 @@ def run_pipeline(
     inputs = list(inputs) if inputs else default_inputs(settings)
 
     with Store(settings.db_path) as store:
-        read = read_inputs(settings, inputs, store, progress=progress)
+        read = read_inputs(settings, inputs, store, progress=progress, should_stop=should_stop)
         fresh = read.articles
         report.errors.extend(read.errors)
         report.fetch_stats = read.stats
+        if read.stopped:
+            report.stopped = True  # unwritten articles are read again next run
+            return report
         report.articles_read = len(fresh)
         known = store.article_hashes()
         report.articles_new = sum(1 for a in fresh if a not in known)
@@ -175,6 +191,9 @@ def run_pipeline(
             window_hours=settings.cluster_window_hours,
         )
         for n, story in enumerate(stories, 1):
+            if should_stop is not None and should_stop():
+                report.stopped = True
+                break
             if progress:
                 progress(f"writing {story.articles[0].title[:30]}", n, len(stories))
             existing = sorted(
@@ -244,14 +263,10 @@ def write_story(store: Store, settings: Settings, story: Story, *,
 
 def lint_rendered(text: str, story: Story) -> tuple[list[dict[str, Any]], str]:
     """Lint a rendered post against its sources: (findings, review status)."""
-    try:
-        from sokbo.lint import lint_text
-    except ImportError:
-        return [], "draft"
+    from sokbo.lint import lint_text
+
     result = lint_text(text, sources=list(story.articles))
-    findings = [f.to_dict() for f in result.findings]
-    blocked = any(f["severity"] == "error" for f in findings)
-    return findings, "blocked" if blocked else "draft"
+    return [f.to_dict() for f in result.findings], "draft"
 
 
 def post_inputs(settings: Settings, inputs: Sequence[str]) -> RunReport:

@@ -230,8 +230,6 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
             source=story.articles[0].url or story.id,
         )
     weights = word_weights(cands)
-    polite = dict(zip(chosen, to_polite_many([cands[i].sentence.text for i in chosen]),
-                      strict=True))
 
     def ps(i: int, role: str) -> PostSentence:
         s = cands[i].sentence
@@ -240,9 +238,12 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
     def story_order(idx: list[int]) -> list[int]:
         return sorted(idx, key=lambda i: (cands[i].article_rank, cands[i].sentence.index))
 
-    excerpt_idx = story_order(chosen[:k])
-    key_idx = chosen[k : k + 2]
-    rest = story_order(chosen[k + 2 :])
+    key_idx = choose_key_sentences(cands, chosen, k, sim)
+    ranked = [i for i in chosen if i not in key_idx]
+    excerpt_idx = story_order(ranked[:k])
+    used = chosen + [i for i in key_idx if i not in chosen]
+    polite = dict(zip(used, to_polite_many([cands[i].sentence.text for i in used]), strict=True))
+    rest = story_order(ranked[k:])
 
     split = (len(excerpt_idx) + 1) // 2
     card_groups = [excerpt_idx[:split], excerpt_idx[split:]]
@@ -291,6 +292,53 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
         image=options.image,
         image_alt=options.image_alt,
     )
+
+
+def choose_key_sentences(cands: list[Scored], chosen: list[int], k: int, sim) -> list[int]:
+    """Two key sentences for the cards, each of whose names and figures the rest of the post
+    also mentions (so a card never claims what the post leaves unsaid, lint SB501).
+
+    Tries the chosen sentences after the excerpt's first, then other non-redundant candidates
+    by salience, then the excerpt's; falls back to the next-ranked chosen sentences when too
+    few qualify.
+    """
+    from sokbo.lint.nlp import contains_mention, mentions, normalise
+
+    kiwi = get_kiwi()
+    figures = {i: figures_of(c.sentence.text) for i, c in enumerate(cands)}
+    extra = [
+        i for i in sorted(range(len(cands)), key=lambda i: -cands[i].score)
+        if i not in chosen
+        and not any(is_same_claim(sim[i, j], figures[i], figures[j]) for j in chosen)
+    ]
+    # an excerpt sentence may become a key sentence as a last resort; the excerpt is refilled
+    pool = chosen[k:] + extra + chosen[:k]
+    found = {
+        i: [m for m in mentions(kiwi.tokenize(cands[i].sentence.text))
+            if not m.abbreviation and (m.kind == "name" or m.has_unit)]
+        for i in pool
+    }
+
+    def covered(i: int, keys: list[int]) -> bool:
+        rest = normalise(" ".join(cands[j].sentence.text for j in chosen
+                                  if j != i and j not in keys))
+        return all(contains_mention(rest, m) for m in found[i])
+
+    keys: list[int] = []
+    for i in pool:
+        trial = keys + [i]
+        if i in extra and keys and is_same_claim(sim[i, keys[0]], figures[i], figures[keys[0]]):
+            continue
+        if all(covered(j, trial) for j in trial):
+            keys = trial
+            if len(keys) == 2:
+                return keys
+    for i in chosen[k:]:
+        if len(keys) == 2:
+            break
+        if i not in keys:
+            keys.append(i)
+    return keys
 
 
 def _paragraphs(part: list[int]) -> list[list[int]]:

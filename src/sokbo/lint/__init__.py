@@ -12,7 +12,6 @@ Example::
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,13 +46,6 @@ class LintResult:
 
     findings: list[Finding] = field(default_factory=list)
     support: list[SentenceSupport] = field(default_factory=list)
-
-    @property
-    def clean(self) -> bool:
-        return not self.findings
-
-    def counts(self) -> dict[str, int]:
-        return dict(sorted(Counter(f.code for f in self.findings).items()))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -9,13 +9,16 @@ from typing import TYPE_CHECKING, Any
 from sokbo.korean.kiwi import get_kiwi
 from sokbo.korean.sentences import split_sentences
 from sokbo.lint.nlp import content_morphemes, normalise, quotes
-from sokbo.lint.parse import Block, ParsedPost, PostSentence, TextRun
+from sokbo.lint.parse import Block, LintSentence, ParsedPost, TextRun
 from sokbo.models import Article, Sentence
 
 if TYPE_CHECKING:
     from kiwipiepy import Token
 
-__all__ = ["Context", "SourceSentence", "line_location"]
+__all__ = ["PROSE_ROLES", "Context", "SourceSentence", "line_location"]
+
+# Sentences that are prose (not a title, heading or card subtitle).
+PROSE_ROLES = ("excerpt", "card", "card-key", "section")
 
 # Block kinds whose text is part of the story (not the sources line or a call to action).
 _ROLE_OF_BODY = {"card": "card", "key": "card-key", "heading": "section", "paragraph": "section"}
@@ -39,15 +42,15 @@ def _split_run(run: TextRun) -> list[tuple[str, int]]:
     return [(s.text, run.line_at(s.start)) for s in split_sentences(flat, "post")]
 
 
-def _sentences(post: ParsedPost) -> list[PostSentence]:
-    out: list[PostSentence] = []
+def _sentences(post: ParsedPost) -> list[LintSentence]:
+    out: list[LintSentence] = []
     title = post.front("title")
     if isinstance(title, str) and title.strip():
-        out.append(PostSentence(title.strip(), "title", "front-matter:title", 0, -1, "title"))
+        out.append(LintSentence(title.strip(), "title", "front-matter:title", 0, -1, "title"))
     excerpt = post.front("excerpt")
     if isinstance(excerpt, str):
         out.extend(
-            PostSentence(s.text, "excerpt", "front-matter:excerpt", 0, 0, "excerpt")
+            LintSentence(s.text, "excerpt", "front-matter:excerpt", 0, 0, "excerpt")
             for s in split_sentences(excerpt.replace("\n", " "), "excerpt")
         )
     for para, block in enumerate(post.blocks, start=1):
@@ -59,10 +62,10 @@ def _sentences(post: ParsedPost) -> list[PostSentence]:
             title_role = "card-subtitle" if block.kind == "card" else "heading"
             line = block.title_line
             out.append(
-                PostSentence(block.title, title_role, line_location(line), line, para, group)
+                LintSentence(block.title, title_role, line_location(line), line, para, group)
             )
         out.extend(
-            PostSentence(text, role, line_location(line), line, para, group)
+            LintSentence(text, role, line_location(line), line, para, group)
             for text, line in _split_run(block.body)
         )
     return out
@@ -102,16 +105,16 @@ class Context:
 
     @cached_property
     def source_windows(self) -> list[tuple[SourceSentence, set[str]]]:
-        """Content morphemes of every run of one or two consecutive source sentences."""
+        """Content morphemes of every single source sentence, then of every two consecutive
+        ones (single sentences first, so a tie names the one sentence that says it all)."""
         sents = self.source_sentences
         sets = [content_morphemes(t) for t in get_kiwi().tokenize([s.text for s in sents])]
-        out = []
-        for i, (sent, morphs) in enumerate(zip(sents, sets)):
-            out.append((sent, morphs))
-            nxt = i + 1
-            if nxt < len(sents) and sents[nxt].article_id == sent.article_id:
-                out.append((sent, morphs | sets[nxt]))
-        return out
+        pairs = [
+            (sents[i], sets[i] | sets[i + 1])
+            for i in range(len(sents) - 1)
+            if sents[i + 1].article_id == sents[i].article_id
+        ]
+        return list(zip(sents, sets, strict=True)) + pairs
 
     @cached_property
     def source_text(self) -> str:
@@ -120,4 +123,12 @@ class Context:
 
     @cached_property
     def source_quotes(self) -> list[str]:
-        return [q for a in self.sources for q in quotes(f"{a.title}\n{a.text}")]
+        """Quotes of every source title and sentence: one stray apostrophe cannot pair up
+        with a quote mark sentences away."""
+        texts = [a.title for a in self.sources] + [s.text for s in self.source_sentences]
+        return [q for t in texts for q in quotes(t)]
+
+    @cached_property
+    def source_plain(self) -> str:
+        """Every source's title and text with whitespace collapsed."""
+        return "\n".join(" ".join(f"{a.title} {a.text}".split()) for a in self.sources)

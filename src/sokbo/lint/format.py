@@ -21,6 +21,7 @@ REQUIRED_KEYS: dict[str, tuple[type, str]] = {
     "feature_text": (str, "string"),
     "image": (str, "string"),
 }
+_KO_TYPES = {"string": "문자열", "list of strings": "문자열 목록"}
 _FM = "front-matter"
 
 
@@ -82,9 +83,6 @@ def check_key_types(ctx: Context) -> Iterator[Hit]:
                 f"'{key}'는 비어 있지 않은 {_KO_TYPES[named]}이어야 합니다",
                 f"'{key}' must be a non-empty {named}",
             )
-
-
-_KO_TYPES = {"string": "문자열", "list of strings": "문자열 목록"}
 
 
 @rule("SB204", "excerpt-mismatch", "error", "excerpt and feature_text differ")
@@ -182,7 +180,7 @@ def _kinds(blocks: list[Block]) -> str:
 def check_image(ctx: Context) -> Iterator[Hit]:
     blocks = [b for b in ctx.blocks if b.kind != "spacer"]
     if not blocks or blocks[0].kind != "image":
-        where = line_location(blocks[0].line) if blocks else line_location(ctx.post.body_offset)
+        where = line_location(blocks[0].line) if blocks else line_location(ctx.post.body_line)
         yield Hit(
             where,
             blocks[0].text if blocks else "",
@@ -211,7 +209,7 @@ def check_image(ctx: Context) -> Iterator[Hit]:
 def check_cards(ctx: Context) -> Iterator[Hit]:
     lead = layout(ctx.blocks).lead
     if [b.kind for b in lead] != ["card", "key", "card", "key"]:
-        where = line_location(lead[0].line if lead else ctx.post.body_offset)
+        where = line_location(lead[0].line if lead else ctx.post.body_line)
         yield Hit(
             where,
             _kinds(lead),
@@ -246,7 +244,7 @@ def check_cards(ctx: Context) -> Iterator[Hit]:
 def check_sections(ctx: Context) -> Iterator[Hit]:
     lay = layout(ctx.blocks)
     if not 2 <= len(lay.sections) <= 3:
-        where = lay.sections[0].heading.line if lay.sections else ctx.post.body_offset
+        where = lay.sections[0].heading.line if lay.sections else ctx.post.body_line
         yield Hit(
             line_location(where),
             " / ".join(s.heading.title for s in lay.sections),
@@ -281,21 +279,28 @@ def check_spacers(ctx: Context) -> Iterator[Hit]:
     lay = layout(blocks)
     expected: set[int] = set()  # indexes of blocks that must be spacers
     for section in lay.sections:
-        start = blocks.index(section.heading)
-        expected.add(start - 1)
-        expected.add(blocks.index(section.blocks[-1]) + 1)
-    tail_start = min((blocks.index(b) for b in lay.tail), default=len(blocks))
-    for i in sorted(expected):
-        if i < 0:
-            continue
-        if i >= len(blocks) or blocks[i].kind != "spacer":
-            near = blocks[min(i, len(blocks) - 1)]
+        heading = blocks.index(section.heading)
+        if heading > 0:
+            expected.add(heading - 1)
+            if blocks[heading - 1].kind != "spacer":
+                yield Hit(
+                    line_location(section.heading.line),
+                    section.heading.title,
+                    "이 섹션 제목 앞에 간격 문단(<p data-ke-size=\"size16\">&nbsp;</p>)이 없습니다",
+                    'no spacer (<p data-ke-size="size16">&nbsp;</p>) before this section heading',
+                )
+    if lay.sections:
+        last = lay.sections[-1].blocks[-1]
+        after = blocks.index(last) + 1
+        expected.add(after)
+        if after >= len(blocks) or blocks[after].kind != "spacer":
             yield Hit(
-                line_location(near.line),
-                near.text,
-                "여기에 간격 문단(<p data-ke-size=\"size16\">&nbsp;</p>)이 있어야 합니다",
-                'a spacer (<p data-ke-size="size16">&nbsp;</p>) is missing here',
+                line_location(last.line),
+                last.text,
+                "마지막 섹션 뒤에 간격 문단이 없습니다",
+                "no spacer after the last section",
             )
+    tail_start = min((blocks.index(b) for b in lay.tail), default=len(blocks))
     for i, block in enumerate(blocks):
         if block.kind != "spacer":
             continue
@@ -323,7 +328,7 @@ def check_sources(ctx: Context) -> Iterator[Hit]:
                 return
     last = ctx.blocks[-1] if ctx.blocks else None
     yield Hit(
-        line_location(last.line if last else ctx.post.body_offset),
+        line_location(last.line if last else ctx.post.body_line),
         last.text if last else "",
         "출처 문단(<p>출처: <a …>언론사</a>, …</p>)이 없습니다: 독자가 확인할 수 없습니다",
         "no sources paragraph (<p>출처: <a …>outlet</a>, …</p>): readers cannot check anything",

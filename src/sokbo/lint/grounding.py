@@ -7,14 +7,14 @@ A sentence restyled from 해라체 to 합쇼체 keeps all of them (score 1.0).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from sokbo.lint.context import Context
+from sokbo.lint.context import PROSE_ROLES, Context
 from sokbo.lint.nlp import contains_mention, content_morphemes, mentions, quotes
 from sokbo.lint.rules import Hit, SentenceSupport, rule
 
 SUPPORT_THRESHOLD = 0.5
-SCORED_ROLES = ("excerpt", "card", "card-key", "section")
 
 
 def sentence_support(ctx: Context) -> list[SentenceSupport]:
@@ -23,7 +23,7 @@ def sentence_support(ctx: Context) -> list[SentenceSupport]:
         return list(ctx.memo["support"])
     out: list[SentenceSupport] = []
     windows = ctx.source_windows
-    for s in ctx.post.by_role(*SCORED_ROLES):
+    for s in ctx.post.by_role(*PROSE_ROLES):
         morphs = content_morphemes(ctx.tokens(s.text))
         if not morphs:
             continue
@@ -89,6 +89,14 @@ def check_mentions(ctx: Context) -> Iterator[Hit]:
             )
 
 
+def _quoted_in_sources(ctx: Context, quote: str) -> bool:
+    """Part of a source quote, or the same words between quote marks anywhere in a source."""
+    if any(quote in source for source in ctx.source_quotes):
+        return True
+    marks = "[\"“”'‘’]"
+    return re.search(marks + re.escape(quote) + marks, ctx.source_plain) is not None
+
+
 @rule(
     "SB603",
     "misquote",
@@ -101,7 +109,7 @@ def check_quotes(ctx: Context) -> Iterator[Hit]:
     for s in ctx.post.sentences:
         for q in quotes(s.text):
             key = (s.location, q)
-            if key in seen or any(q in source for source in ctx.source_quotes):
+            if key in seen or _quoted_in_sources(ctx, q):
                 continue
             seen.add(key)
             yield Hit(

@@ -18,6 +18,7 @@ __all__ = [
     "mentions",
     "normalise",
     "quotes",
+    "tag",
 ]
 
 # Morphemes that carry a claim's content (verbs/adjectives by their stem).
@@ -91,7 +92,9 @@ def contains_mention(haystack: str, mention: Mention) -> bool:
     """Whether a normalised text mentions the name or number (2.1 does not match 2.15 or 12.1)."""
     needle = normalise(mention.text)
     if mention.kind == "number":
-        return re.search(rf"(?<![\d.]){re.escape(needle)}(?!\d)", haystack) is not None
+        # whitespace is gone (1월 2일 → 1월2일), so only a needle ending in a digit needs a stop
+        stop = r"(?![\d])" if needle[-1].isdigit() else ""
+        return re.search(rf"(?<!\d)(?<!\d\.){re.escape(needle)}{stop}", haystack) is not None
     return needle in haystack
 
 

@@ -18,9 +18,9 @@ from sokbo.errors import InputError
 __all__ = [
     "Block",
     "Element",
+    "LintSentence",
     "Node",
     "ParsedPost",
-    "PostSentence",
     "TextRun",
     "parse_post",
 ]
@@ -54,7 +54,7 @@ class Node:
         return re.sub(r"\s+", "", (self.attr("style") or "").lower())
 
     def elements(self) -> list[Node]:
-        """Element children, skipping whitespace-only text."""
+        """Element children (no text)."""
         return [c for c in self.children if isinstance(c, Node)]
 
     def meaningful(self) -> list[Node | tuple[str, int]]:
@@ -137,7 +137,7 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
-class PostSentence:
+class LintSentence:
     """A sentence (or title/heading) of the post, with where it stands.
 
     role: title | excerpt | card-subtitle | card | card-key | heading | section
@@ -161,12 +161,17 @@ class ParsedPost:
     body_offset: int
     blocks: list[Block]
     elements: list[Element]
-    sentences: list[PostSentence] = field(default_factory=list)
+    sentences: list[LintSentence] = field(default_factory=list)
+
+    @property
+    def body_line(self) -> int:
+        """File line where the body starts."""
+        return self.body_offset + 1
 
     def front(self, key: str) -> Any:
         return (self.front_matter or {}).get(key)
 
-    def by_role(self, *roles: str) -> list[PostSentence]:
+    def by_role(self, *roles: str) -> list[LintSentence]:
         return [s for s in self.sentences if s.role in roles]
 
 
@@ -181,6 +186,8 @@ class _TreeBuilder(HTMLParser):
         return self.getpos()[0] + self.line_offset
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "p":  # as in browsers, a new paragraph closes an open one (<p>a<p>b)
+            self.handle_endtag("p")
         node = Node(tag, attrs, self._line())
         self.stack[-1].children.append(node)
         if tag not in VOID:
@@ -232,7 +239,8 @@ def _classify(node: Node) -> Block:
     kids = node.meaningful()
     block = Block("other", node.line, node)
     if node.tag == "h2":
-        block.kind, block.title, block.title_line = "heading", " ".join(node.run().text.split()), node.line
+        block.kind, block.title_line = "heading", node.line
+        block.title = " ".join(node.run().text.split())
         return block
     if node.tag != "p":
         block.body = node.run()
@@ -348,7 +356,8 @@ def parse_post(text: str) -> ParsedPost:
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     fm, body_start, closed = _split_front_matter(text)
     body = "\n".join(text.split("\n")[body_start:])
-    if fm is None and not re.search(r"<(p|h[1-6]|div)\b", body, re.I):
+    # without front matter, only an HTML fragment (a post pasted from Tistory) is a post
+    if fm is None and not re.match(r"\s*<(p|h[1-6]|div)\b", body, re.I):
         raise InputError("not a post: no front matter (--- … ---) and no HTML paragraphs")
     data, error = _load_yaml(fm) if fm is not None else (None, None)
     if fm is not None and not closed:

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 __all__ = [
     "QUOTE_MAX",
     "RULES",
-    "SEVERITIES",
     "Finding",
     "Hit",
     "Rule",
@@ -27,7 +26,6 @@ __all__ = [
 ]
 
 Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 QUOTE_MAX = 60
 
 

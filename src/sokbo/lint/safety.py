@@ -46,7 +46,7 @@ def check_rel(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 line_location(el.line),
                 f'rel="{rel}"',
-                f"rel 값 {', '.join(bad)}은(는) 유효하지 않습니다 (noopener, nofollow, noreferrer 등)",
+                f"rel 값 {', '.join(bad)}은(는) 유효하지 않습니다 (noopener, nofollow 등)",
                 f"invalid rel value {', '.join(bad)} (use noopener, nofollow, noreferrer, …)",
             )
 

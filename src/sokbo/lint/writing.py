@@ -7,8 +7,8 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from sokbo.korean.style import speech_level
-from sokbo.lint.context import Context
-from sokbo.lint.nlp import content_morphemes, eojeols, tag
+from sokbo.lint.context import PROSE_ROLES, Context
+from sokbo.lint.nlp import content_morphemes, eojeols, mentions, tag
 from sokbo.lint.rules import Hit, rule
 
 if TYPE_CHECKING:
@@ -16,10 +16,11 @@ if TYPE_CHECKING:
 
 NOUN_TAGS = frozenset({"NNG", "NNP", "SN", "SL", "XR"})
 HEADLINE_ROLES = ("title", "heading", "card-subtitle")
-PROSE_ROLES = ("excerpt", "card", "card-key", "section")
 # Near-duplicate claims: a clause pair sharing this share of content morphemes *and* a verbatim
-# run of this many words, or whole sentences this alike. Measured on 183 real articles
-# (21,287 sentence pairs): 3 pairs flagged, all captions repeating the lead.
+# run of this many words, or whole sentences this alike. Within real articles this flags 4 of
+# 21,287 sentence pairs (shared/data/summ) and 33 of 34,081 (150 articles of shared/data/clusters),
+# each a caption or a claim the article itself says twice; the reference post's three
+# "…대립을 뚜렷하게…" sentences share 0.56–0.6 of a clause and a 4-word run.
 CLAUSE_JACCARD = 0.45
 SHARED_RUN = 4
 SENTENCE_JACCARD = 0.7
@@ -41,11 +42,14 @@ def _content_flags(text: str, tokens: Sequence[Token]) -> tuple[list[str], list[
     return words, flags
 
 
-def repeated_phrase(words: Sequence[str], content: Sequence[bool]) -> str | None:
+def repeated_phrase(
+    words: Sequence[str], content: Sequence[bool], *, adjacent_only: bool = False
+) -> str | None:
     """The longest stutter: a word sequence said twice in a row, or ≥2 words said twice.
 
     A single word repeated at a distance is normal prose; only an immediate repeat of one
-    content word (협력 협력) counts.
+    content word (협력 협력) counts. In prose, a phrase said twice apart is normal too (two
+    people "…좋은 정치를 했으면 한다"고 …), so ``adjacent_only`` keeps just the stutters.
     """
     n = len(words)
     for size in range(n // 2, 0, -1):
@@ -54,6 +58,8 @@ def repeated_phrase(words: Sequence[str], content: Sequence[bool]) -> str | None
             if gram == words[i + size : i + 2 * size] and any(content[i : i + size]):
                 if size > 1 or len(gram[0]) > 1:
                     return " ".join(words[i : i + 2 * size])
+    if adjacent_only:
+        return None
     for size in range(n // 2, 1, -1):
         first: dict[tuple[str, ...], int] = {}
         for i in range(n - size + 1):
@@ -67,7 +73,7 @@ def repeated_phrase(words: Sequence[str], content: Sequence[bool]) -> str | None
 def _repeated_nouns(tokens: Sequence[Token]) -> str | None:
     """In a headline, the same two nouns twice (러시아와 중국은 … 러시아와 중국의)."""
     nouns = [t.form for t in tokens if tag(t) in NOUN_TAGS]
-    pairs = list(zip(nouns, nouns[1:]))
+    pairs = list(zip(nouns, nouns[1:], strict=False))
     for i, pair in enumerate(pairs):
         if pair in pairs[i + 2 :]:
             return " ".join(pair)
@@ -83,8 +89,9 @@ def _repeated_nouns(tokens: Sequence[Token]) -> str | None:
 def check_repeated_phrase(ctx: Context) -> Iterator[Hit]:
     for s in ctx.post.sentences:
         tokens = ctx.tokens(s.text)
-        phrase = repeated_phrase(*_content_flags(s.text, tokens))
-        if phrase is None and s.role in HEADLINE_ROLES:
+        headline = s.role in HEADLINE_ROLES
+        phrase = repeated_phrase(*_content_flags(s.text, tokens), adjacent_only=not headline)
+        if phrase is None and headline:
             phrase = _repeated_nouns(tokens)
         if phrase:
             yield Hit(
@@ -98,7 +105,7 @@ def check_repeated_phrase(ctx: Context) -> Iterator[Hit]:
 def _clauses(tokens: Sequence[Token]) -> list[set[str]]:
     """Content morphemes per clause; clauses end at a connective ending followed by a comma."""
     pieces: list[list[Token]] = [[]]
-    for prev, t in zip([None, *tokens], tokens):
+    for prev, t in zip([None, *tokens], tokens, strict=False):
         if t.tag == "SP" and prev is not None and prev.tag == "EC":
             pieces.append([])
         else:
@@ -192,13 +199,14 @@ def _nouns(ctx: Context, text: str) -> set[str]:
     "SB104",
     "filler-sentence",
     "info",
-    "a sentence sharing no noun or number with the rest of the post",
+    "a sentence with no name or number that shares no noun with the rest of the post",
 )
 def check_filler(ctx: Context) -> Iterator[Hit]:
     sentences = ctx.post.sentences
     nouns = [_nouns(ctx, s.text) for s in sentences]
     for i, s in enumerate(sentences):
-        if s.role not in PROSE_ROLES:
+        # a name or a number is a fact: such a sentence may be the only one to carry it
+        if s.role not in PROSE_ROLES or mentions(ctx.tokens(s.text)):
             continue
         others: set[str] = set().union(*(n for j, n in enumerate(nouns) if j != i))
         if not nouns[i] & others:
