@@ -118,11 +118,25 @@ def cli(debug: bool) -> None:
     )
 
 
-def _settings(config_path: str | None, out_dir: str | None, fmt: str | None = None):
+def _settings(config_path: str | None, out_dir: str | None, fmt: str | None = None,
+              template_dir: str | None = None):
     from sokbo.config import load_settings
 
     settings = load_settings(config_path)
-    return settings.with_overrides(out_dir=Path(out_dir) if out_dir else None, format=fmt)
+    return settings.with_overrides(out_dir=Path(out_dir) if out_dir else None, format=fmt,
+                                   template_dir=Path(template_dir) if template_dir else None)
+
+
+FORMATS = ("jekyll", "hugo", "markdown")
+
+
+def format_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option("--template", "template_dir", type=click.Path(file_okay=False,
+                      exists=True), default=None,
+                      help="Folder of Jinja templates overriding the shipped ones by name "
+                           "(jekyll/post.html.j2, hugo/post.md.j2, markdown/post.md.j2).")(fn)
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                        help="Output format (default from config: jekyll).")(fn)
 
 
 def _progress():  # -> (callback, stop)
@@ -179,7 +193,9 @@ def _print_report(report: Any, as_json: bool, *, command: str) -> None:
 
             console.print(format_summary(report), markup=False, highlight=False)
         if report.posts:
-            console.print(f"posts are in {report.out_dir / '_posts'}", highlight=False)
+            console.print(f"posts are in {report.posts[0].path.parent}", highlight=False)
+        if report.site_index:
+            console.print(f"preview: {report.site_index}", highlight=False)
 
 
 @cli.command()
@@ -188,11 +204,10 @@ def _print_report(report: Any, as_json: bool, *, command: str) -> None:
 @json_option
 @click.option("--feed", "feeds", multiple=True, metavar="URL_OR_FILE",
               help="Read this RSS/Atom feed instead of the configured ones (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["jekyll"]), default=None,
-              help="Output format (default from config: jekyll).")
+@format_options
 @handle_errors
 def run(config_path: str | None, out_dir: str | None, as_json: bool, feeds: tuple[str, ...],
-        fmt: str | None) -> None:
+        fmt: str | None, template_dir: str | None) -> None:
     """Read feeds, group articles into stories, write one post per story.
 
     With no config and no --feed, reads the bundled demo corpus (offline).
@@ -202,7 +217,7 @@ def run(config_path: str | None, out_dir: str | None, as_json: bool, feeds: tupl
     """
     from sokbo.pipeline import run_pipeline
 
-    settings = _settings(config_path, out_dir, fmt)
+    settings = _settings(config_path, out_dir, fmt, template_dir)
     update, stop = _progress() if not as_json else (None, lambda: None)
     try:
         report = run_pipeline(settings, list(feeds) or None, progress=update)
@@ -220,11 +235,10 @@ def run(config_path: str | None, out_dir: str | None, as_json: bool, feeds: tupl
 @config_option
 @out_option
 @json_option
-@click.option("--format", "fmt", type=click.Choice(["jekyll"]), default=None,
-              help="Output format (default from config: jekyll).")
+@format_options
 @handle_errors
 def post(inputs: tuple[str, ...], config_path: str | None, out_dir: str | None, as_json: bool,
-         fmt: str | None) -> None:
+         fmt: str | None, template_dir: str | None) -> None:
     """Write one post from the given articles, treated as one story.
 
     INPUTS are local HTML files, plain-text files, JSONL files
@@ -235,7 +249,7 @@ def post(inputs: tuple[str, ...], config_path: str | None, out_dir: str | None, 
     """
     from sokbo.pipeline import post_inputs
 
-    settings = _settings(config_path, out_dir, fmt)
+    settings = _settings(config_path, out_dir, fmt, template_dir)
     report = post_inputs(settings, list(inputs))
     for err in report.errors:
         _fail(err)

@@ -10,6 +10,8 @@ from typing import Any
 
 from sokbo.errors import ConfigError
 
+FORMATS = ("jekyll", "hugo", "markdown")
+
 
 @dataclass(frozen=True, slots=True)
 class Feed:
@@ -39,10 +41,13 @@ class Settings:
     politeness_seconds: float
     feeds: tuple[Feed, ...] = field(default_factory=tuple)
     config_path: Path | None = None
+    template_dir: Path | None = None
 
     @property
     def posts_dir(self) -> Path:
-        return self.out_dir / "_posts"
+        """Where this format's posts go inside the output directory."""
+        return self.out_dir / {"jekyll": "_posts", "hugo": "content/posts"}.get(
+            self.format, "posts")
 
     @property
     def db_path(self) -> Path:
@@ -101,7 +106,7 @@ def _validate(raw: dict[str, Any], config_path: Path | None) -> Settings:
                 raise ConfigError("every [[feeds]] entry needs a url", source=src)
             feeds.append(Feed(url=f["url"], outlet=f.get("outlet"), category=f.get("category")))
         fmt = str(out["format"])
-        if fmt not in ("jekyll", "hugo", "markdown"):
+        if fmt not in FORMATS:
             raise ConfigError(f"output.format must be jekyll, hugo or markdown, not {fmt!r}",
                               source=src)
         n = int(post["excerpt_sentences"])
@@ -130,6 +135,7 @@ def _validate(raw: dict[str, Any], config_path: Path | None) -> Settings:
             politeness_seconds=float(http["politeness_seconds"]),
             feeds=tuple(feeds),
             config_path=config_path,
+            template_dir=Path(out["template_dir"]) if out.get("template_dir") else None,
         )
     except (KeyError, TypeError, ValueError) as e:
         raise ConfigError(f"invalid setting: {e}", source=src) from e

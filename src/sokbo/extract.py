@@ -4,8 +4,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from html import unescape
+from typing import Any
 from urllib.parse import urlparse
 
 from sokbo.dates import parse_datetime
@@ -29,8 +31,11 @@ VISIBLE_DATE = re.compile(
     r"(\d{4}[.\-/년]\s*\d{1,2}[.\-/월]\s*\d{1,2}일?\.?\s*(?:오전|오후)?\s*\d{1,2}[:시]\s*\d{1,2}분?)"
 )
 # menus and link lists have no sentences; an article has several "…다." sentences
-SENTENCE_END = re.compile(r"(?:다|요|죠|음|함)\s*[.!?]")
+SENTENCE_END = re.compile(r"(?:다|요|죠|음|함)\s*(?:[.!?]|$)", re.M)  # pre-split corpora drop the period
 MIN_ARTICLE_SENTENCES = 3
+# a body the page itself marks as the article may be a two-line video teaser (SBS 자막뉴스)
+MIN_DECLARED_SENTENCES = 2
+MIN_DECLARED_CHARS = 40
 TITLE_SUFFIX = re.compile(r"\s*(?:[|｜–—-]|::|<)\s*[^|｜–—<>-]{1,25}$")
 
 
@@ -62,6 +67,176 @@ def _json_ld_dates(html: str) -> str | None:
             if isinstance(item, dict) and item.get("datePublished"):
                 return str(item["datePublished"])
     return None
+
+
+# -- the article body the page declares ------------------------------------------------------
+
+# Containers that pages mark as the article body, tried in order. schema.org microdata covers
+# most Korean outlets (SBS, MBC, MBN, YTN, TV조선, 연합뉴스TV and the ND소프트 CMS of many
+# regional papers); the ids are CMSs that do not use it.
+BODY_XPATHS = (
+    '//*[@itemprop="articleBody"]',
+    '//*[@id="cont_newstext"]',  # KBS
+    '//*[@id="dic_area"]',  # Naver News
+    '//*[@id="article-view-content-div"]',  # ND소프트 without microdata
+)
+# Elements inside a body that are never article text.
+DROP_TAGS = (
+    "script", "style", "noscript", "iframe", "video", "audio", "source", "object", "embed",
+    "button", "form", "input", "select", "textarea", "figure", "figcaption", "img", "svg",
+    "picture", "aside", "nav", "template", "map",
+)
+# class/id words of boxes inside a body that carry no article text (ads, photo captions,
+# related-article lists, reporter boxes, share bars, hidden print copies)
+NOISE_WORDS = frozenset(
+    "ad ads adv advert advertisement banner promotion promo caption photo img image thumb "
+    "figure vod video player related relation more recommend share sns social copyright "
+    "reporter byline journalist writer tag tags hashtag keyword subscribe comment comments "
+    "hide hidden blind sr-only screen_out print popup layer".split()
+)
+CLASS_SPLIT = re.compile(r"[\s_\-]+")
+BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 section article blockquote tr table dd dt dl pre "
+    "header footer".split()
+)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _parse_html(html: str):  # -> lxml.html.HtmlElement | None
+    import lxml.html
+    from lxml.etree import ParserError
+
+    try:
+        return lxml.html.fromstring(html)
+    except (ParserError, ValueError):
+        return None
+
+
+def _is_noise(el) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    if HIDDEN_STYLE.search(el.get("style") or ""):
+        return True
+    words = CLASS_SPLIT.split(f"{el.get('class') or ''} {el.get('id') or ''}".lower())
+    return any(w in NOISE_WORDS for w in words)
+
+
+def _link_heavy(el) -> bool:
+    """A list of links (related articles, tags, "more" boxes) rather than prose."""
+    text = " ".join(el.text_content().split())
+    if not text:
+        return False
+    linked = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+    return linked > 0.5 * len(text)
+
+
+def _declared_body(tree) -> str | None:
+    """Text of the page's declared article body, one paragraph per line; None when none."""
+    for xpath in BODY_XPATHS:
+        found = [el for el in tree.xpath(xpath) if not _is_noise(el)]
+        # nested declarations: the outermost holds everything
+        found = [el for el in found if not any(o is not el and el in o.iterdescendants()
+                                               for o in found)]
+        if not found:
+            continue
+        texts = [_block_text(el) for el in found]
+        text = "\n".join(t for t in texts if t.strip())
+        if text.strip():
+            return text
+    return None
+
+
+def _block_text(root) -> str:
+    """Visible text of an element with block boundaries as newlines; noise boxes dropped."""
+    import copy
+
+    root = copy.deepcopy(root)
+    for el in list(root.iter(*DROP_TAGS)):
+        el.drop_tree()  # keeps the tail text, which often is the body itself
+    for el in list(root.iter()):
+        if el is root or not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        if _is_noise(el) or (el.tag in ("ul", "ol", "div", "p", "dl", "table") and
+                             _link_heavy(el)):
+            el.drop_tree()
+    parts: list[str] = []
+
+    def walk(el) -> None:
+        block = el.tag in BLOCK_TAGS
+        if block:
+            parts.append("\n")
+        parts.append(el.text or "")
+        for child in el:
+            if isinstance(child.tag, str):
+                walk(child)
+            else:
+                parts.append(child.tail or "")  # comments
+        if block:
+            parts.append("\n")
+        if el is not root:
+            parts.append(el.tail or "")
+
+    walk(root)
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+# -- Arc XP pages (조선일보): the article lives in a JSON document, not in the HTML -----------
+
+ARC_CONTENT = re.compile(r"Fusion\.globalContent\s*=\s*")
+TAG = re.compile(r"<[^>]+>")
+
+
+def _arc_content(html: str) -> dict[str, Any] | None:
+    m = ARC_CONTENT.search(html)
+    if not m:
+        return None
+    try:
+        data, _ = json.JSONDecoder().raw_decode(html, m.end())
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("content_elements"), list):
+        return None
+    headlines = data.get("headlines") if isinstance(data.get("headlines"), dict) else {}
+    return {
+        "title": str(headlines.get("basic") or ""),
+        "published": str(data.get("first_publish_date") or data.get("display_date") or ""),
+        "elements": data["content_elements"],
+    }
+
+
+def _arc_body(arc: dict[str, Any]) -> str:
+    paras = []
+    for el in arc["elements"]:
+        if isinstance(el, dict) and el.get("type") in ("text", "header"):
+            content = re.sub(r"<br\s*/?>", "\n", str(el.get("content") or ""), flags=re.I)
+            paras.append(unescape(TAG.sub("", content)).strip())
+    return "\n".join(p for p in paras if p)
+
+
+# -- title ---------------------------------------------------------------------------------
+
+QUOTE_FOLD = str.maketrans({"″": '"', "“": '"', "”": '"', "‘": "'", "’": "'", "＂": '"'})
+
+
+def _visible_headline(title: str, tree) -> str:
+    """The page's own <h1>-<h3> text when it is the same headline as ``title``.
+
+    Meta titles are sometimes re-encoded (MBN writes ″ for " in og:title); the visible
+    headline is what readers see.
+    """
+    if tree is None or not title:
+        return title
+    key = _title_key(title)
+    for el in tree.iter("h1", "h2", "h3"):
+        text = " ".join(el.text_content().split())
+        if text != title and _title_key(text) == key:
+            return text
+    return title
+
+
+def _title_key(title: str) -> str:
+    return re.sub(r"\s+", "", unescape(title).translate(QUOTE_FOLD))
 
 
 def _strip_outlet_suffix(title: str, outlet: str | None) -> str:
@@ -96,9 +271,107 @@ def extract_article(
     ``outlet``/``published``/``title`` come from the feed item when there is one; the page's own
     metadata wins for the canonical URL, the page's date wins over the feed's.
     """
+    page = extract_page(html, url=url, outlet=outlet, published=published, title=title)
+    return make_article(
+        url=page.url,
+        title=page.title,
+        outlet=page.outlet,
+        published=page.published,
+        text=page.text,
+        image=page.image,
+        category=category,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What :func:`extract_page` reads off a page, before sentence splitting."""
+
+    url: str
+    title: str
+    outlet: str
+    published: datetime | None
+    text: str
+    image: str | None
+    body_source: str  # "declared", "arc" or "trafilatura": where the text came from
+
+
+def extract_page(
+    html: str,
+    *,
+    url: str | None = None,
+    outlet: str | None = None,
+    published: datetime | None = None,
+    title: str | None = None,
+) -> Page:
+    """Title, outlet, date, canonical URL and cleaned body text of an article page.
+
+    The body is the container the page declares (schema.org ``articleBody`` and a few CMS ids)
+    or an Arc XP ``Fusion.globalContent`` document; only pages with neither go to trafilatura,
+    whose guess on Korean broadcaster pages is sometimes the most-read list or the body twice.
+    """
+    source = url or "page"
+    tree = _parse_html(html)
+    meta = _meta(html)
+    arc = _arc_content(html)
+    doc = None  # trafilatura's result, computed only when something is missing
+    raw_title = title or meta.get("og:title") or (arc or {}).get("title") or ""
+    if not raw_title:
+        doc = _trafilatura(html, url)
+        raw_title = (doc.title if doc is not None else None) or ""
+    site = outlet or _site_name(meta.get("og:site_name"))
+    if not site:
+        doc = doc or _trafilatura(html, url)
+        site = _site_name(doc.sitename if doc is not None else None)
+    if not site and url:
+        site = urlparse(url).hostname
+    site = (site or "알 수 없는 매체").strip()
+    clean_title = _visible_headline(_strip_outlet_suffix(raw_title, site), tree)
+
+    # the page's own declaration first; trafilatura's guess only when that gives no article
+    text, body_source, first_error = "", "", None
+    for body_source in ("declared", "arc", "trafilatura"):
+        if body_source == "declared":
+            raw_text = _declared_body(tree) if tree is not None else None
+        elif body_source == "arc":
+            raw_text = _arc_body(arc) if arc is not None else None
+        else:
+            doc = doc or _trafilatura(html, url)
+            raw_text = doc.text if doc is not None else None
+        if not raw_text or not raw_text.strip():
+            continue
+        text = clean_text(raw_text, title=clean_title)
+        try:
+            _check_article_text(
+                text, source, "no article text found in the page",
+                MIN_ARTICLE_SENTENCES if body_source == "trafilatura" else MIN_DECLARED_SENTENCES,
+                MIN_TEXT_CHARS if body_source == "trafilatura" else MIN_DECLARED_CHARS,
+            )
+            break
+        except ExtractError as e:
+            first_error = first_error or e
+    else:
+        raise first_error or ExtractError("no article text found in the page", source=source)
+    if not clean_title:
+        raise ExtractError("the page has no title", source=source)
+    canonical = (
+        _safe_url(_canonical(html)) or _safe_url(meta.get("og:url")) or _safe_url(url) or url or ""
+    )
+    page_date = _page_date(html, meta, arc) or published
+    if page_date is None:
+        doc = doc or _trafilatura(html, url)
+        page_date = parse_datetime(doc.date) if doc is not None else None
+    image = _safe_url(meta.get("og:image") or (doc.image if doc is not None else None))
+    return Page(
+        url=canonical, title=clean_title, outlet=site, published=page_date, text=text,
+        image=image, body_source=body_source,
+    )
+
+
+def _trafilatura(html: str, url: str | None):  # -> trafilatura Document | None
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
+    return trafilatura.bare_extraction(
         html,
         url=url,
         with_metadata=True,
@@ -110,56 +383,44 @@ def extract_article(
             "extensive_search": False,
         },
     )
-    meta = _meta(html)
-    source = url or "page"
-    if doc is None or not (doc.text or "").strip():
-        raise ExtractError("no article text found in the page", source=source)
-    site = outlet or meta.get("og:site_name") or doc.sitename
-    if not site and url:
-        site = urlparse(url).hostname
-    site = (site or "알 수 없는 매체").strip()
-    raw_title = title or meta.get("og:title") or doc.title or ""
-    clean_title = _strip_outlet_suffix(raw_title, site)
-    text = clean_text(doc.text, title=clean_title)
-    _check_article_text(text, source, "no article text found in the page")
-    if not clean_title:
-        raise ExtractError("the page has no title", source=source)
-    canonical = (
-        _safe_url(_canonical(html)) or _safe_url(meta.get("og:url")) or _safe_url(url) or url or ""
-    )
-    page_date = None
+
+
+def _page_date(html: str, meta: dict[str, str], arc: dict[str, str] | None) -> datetime | None:
+    """The publication time the page states: meta tags, JSON-LD, Arc XP, then visible text."""
     for candidate in (
         meta.get("article:published_time"),
         _json_ld_dates(html),
+        (arc or {}).get("published"),
         meta.get("og:regdate"),
         meta.get("datepublished"),
     ):
-        page_date = parse_datetime(candidate)
-        if page_date:
-            break
-    if page_date is None:
-        m = VISIBLE_DATE.search(doc.text or "") or VISIBLE_DATE.search(_visible_text(html))
-        if m:
-            page_date = parse_datetime(m.group(1))
-    if page_date is None:
-        page_date = published or parse_datetime(doc.date)
-    return make_article(
-        url=canonical,
-        title=clean_title,
-        outlet=site,
-        published=page_date,
-        text=text,
-        image=_safe_url(meta.get("og:image") or doc.image),
-        category=category,
-    )
+        found = parse_datetime(candidate)
+        if found:
+            return found
+    m = VISIBLE_DATE.search(_visible_text(html))
+    return parse_datetime(m.group(1)) if m else None
 
 
-def _check_article_text(text: str, source: str, no_text: str) -> None:
-    if len(text) < MIN_TEXT_CHARS and hangul_ratio(text) >= MIN_HANGUL_RATIO:
+def _site_name(value: str | None) -> str | None:
+    """An outlet name, not a URL (some pages put their Facebook page in the site name)."""
+    value = (value or "").strip()
+    if not value or re.match(r"(?i)^(?:https?:)?//|^www\.", value):
+        return None
+    return value
+
+
+def _check_article_text(
+    text: str,
+    source: str,
+    no_text: str,
+    min_sentences: int = MIN_ARTICLE_SENTENCES,
+    min_chars: int = MIN_TEXT_CHARS,
+) -> None:
+    if len(text) < min_chars and hangul_ratio(text) >= MIN_HANGUL_RATIO:
         raise ExtractError(no_text, source=source)
     if hangul_ratio(text) < MIN_HANGUL_RATIO:
         raise ExtractError("the article is not in Korean", source=source)
-    if len(SENTENCE_END.findall(text)) < MIN_ARTICLE_SENTENCES:
+    if len(SENTENCE_END.findall(text)) < min_sentences:
         raise ExtractError(no_text, source=source)
 
 

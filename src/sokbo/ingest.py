@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,11 +26,28 @@ MAX_FILE_BYTES = 20_000_000
 
 @dataclass(frozen=True, slots=True)
 class FeedItem:
+    """One feed entry. ``outlet`` is the item's own ``<source>``; ``feed_title`` the channel's.
+
+    ``stamp`` is the entry's raw updated/published string: when it changes, the page is
+    fetched again (conditionally); when it does not, a stored article is not refetched.
+    """
+
     url: str
     title: str
     outlet: str | None
     published: datetime | None
     category: str | None = None
+    feed_title: str | None = None
+    stamp: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A feed's usable items, plus one line per entry that was skipped (unsafe or no link)."""
+
+    items: list[FeedItem]
+    skipped: list[str]
+    title: str | None = None
 
 
 def demo_feed() -> Path:
@@ -72,50 +90,91 @@ def decode_text(data: bytes, source: str, content_type: str | None = None) -> st
 
 
 def looks_like_feed(text: str) -> bool:
-    head = text.lstrip()[:2000].lower()
-    return head.startswith("<?xml") and ("<rss" in head or "<feed" in head or "<rdf" in head) or \
-        head.startswith("<rss") or head.startswith("<feed")
+    head = text.lstrip("\ufeff \t\r\n")[:2000].lower()
+    roots = ("<rss", "<feed", "<rdf")
+    return head.startswith(roots) or (head.startswith("<?xml") and any(r in head for r in roots))
 
 
 def parse_feed(data: bytes | str, base: str, source: str) -> list[FeedItem]:
     """RSS/Atom → feed items; links are resolved against ``base`` and must be http(s) or files."""
+    return read_feed(data, base, source).items
+
+
+def read_feed(
+    data: bytes | str, base: str, source: str, content_type: str | None = None
+) -> ParsedFeed:
+    """RSS/Atom → items and skipped entries.
+
+    The bytes are decoded here (bytes over a wrong header, as for pages) and handed to
+    feedparser as UTF-8 in a stream: feedparser treats a bare ``str``/``bytes`` argument as a
+    URL or file name first, which a hostile body must never trigger.
+    """
+    import io
+
     import feedparser
 
     from sokbo.dates import feed_entry_datetime
 
-    parsed = feedparser.parse(data)
+    text = decode_text(data, source, content_type) if isinstance(data, bytes) else data
+    text = _XML_DECL_ENCODING.sub(r"\1", text, count=1)
+    parsed = feedparser.parse(
+        io.BytesIO(text.encode("utf-8")),
+        response_headers={"content-type": "application/xml; charset=utf-8"},
+    )
     if parsed.bozo and not parsed.entries:
-        raise InputError(f"malformed feed: {parsed.get('bozo_exception', 'unreadable')}",
-                         source=source)
-    feed_title = parsed.feed.get("title")
-    items = []
-    for entry in parsed.entries:
+        why = parsed.get("bozo_exception", "unreadable")
+        raise InputError(_one_line(f"malformed feed: {why}"), source=source)
+    if not parsed.entries and not parsed.version:
+        raise InputError("not an RSS or Atom feed", source=source)
+    if parsed.bozo:
+        log.warning("feed %s is malformed; %d items recovered: %s", source,
+                    len(parsed.entries), parsed.get("bozo_exception"))
+    feed_title = _plain(parsed.feed.get("title") or "") or None
+    items: list[FeedItem] = []
+    skipped: list[str] = []
+    for n, entry in enumerate(parsed.entries, 1):
         link = (entry.get("link") or "").strip()
         if not link:
-            log.warning("feed item without link in %s", source)
+            skipped.append(f"{source}: feed item {n} has no link, skipped")
             continue
         resolved = urljoin(base, link)
-        if urlparse(resolved).scheme not in ("http", "https", "file"):
-            log.warning("feed item with unsafe link skipped: %s", link[:80])
+        scheme = urlparse(resolved).scheme.lower()
+        if scheme not in ("http", "https", "file") or (
+            scheme == "file" and not base.startswith("file:")
+        ):
+            # Only the scheme goes into the message: the link itself may be a script.
+            shown = re.sub(r"[^a-z0-9+.-]", "", scheme)[:20] or "no scheme"
+            skipped.append(f"{source}: feed item {n} has an unsafe link (scheme {shown}), skipped")
             continue
         src = entry.get("source") or {}
-        outlet = src.get("title") if isinstance(src, dict) else None
+        outlet = _plain(src.get("title") or "") if isinstance(src, dict) else ""
         tags = entry.get("tags") or []
+        category = _plain(tags[0].get("term") or "") if tags else ""
+        stamp = next((entry[k].strip() for k in ("updated", "published")
+                      if isinstance(entry.get(k), str) and entry[k].strip()), None)
         items.append(
             FeedItem(
                 url=resolved,
                 title=_plain(entry.get("title") or ""),
-                outlet=outlet or feed_title,
+                outlet=outlet or None,
                 published=feed_entry_datetime(entry),
-                category=tags[0].get("term") if tags else None,
+                category=category or None,
+                feed_title=feed_title,
+                stamp=stamp,
             )
         )
-    return items
+    return ParsedFeed(items=items, skipped=skipped, title=feed_title)
+
+
+_XML_DECL_ENCODING = re.compile(r"""^(\ufeff?\s*<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())[:300]
 
 
 def _plain(text: str) -> str:
     """Feed titles may carry markup (even <script>); keep only the text."""
-    import re
     from html import unescape
 
     text = re.sub(r"<script\b.*?</script>", "", text, flags=re.I | re.S)
@@ -134,7 +193,7 @@ def article_from_file(path: Path, item: FeedItem | None = None) -> Article:
         return extract_article(
             text,
             url=item.url if item and item.url.startswith("http") else path.resolve().as_uri(),
-            outlet=item.outlet if item else None,
+            outlet=(item.outlet or item.feed_title) if item else None,
             published=item.published if item else None,
             category=item.category if item else None,
         )
@@ -248,7 +307,7 @@ def _iter_item(
         yield extract_article(
             text,
             url=final_url,
-            outlet=item.outlet,
+            outlet=item.outlet or item.feed_title,
             published=item.published,
             title=None,
             category=item.category,

@@ -32,7 +32,7 @@ class PostResult:
     status: str                      # new | updated | unchanged
     post: Post | None
     articles: list[Article]
-    review: str = "draft"            # draft | approved | published | rejected
+    review: str = "draft"            # draft | blocked | approved | published | rejected
     findings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -75,6 +75,7 @@ class RunReport:
     articles_changed: int = 0
     fetch_stats: dict[str, int] = field(default_factory=dict)
     stopped: bool = False  # should_stop() ended the run early (watch: Ctrl-C / SIGTERM)
+    site_index: Path | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for p in self.posts if p.status == status)
@@ -89,6 +90,7 @@ class RunReport:
             "articles_new": self.articles_new,
             "articles_changed": self.articles_changed,
             "fetch": self.fetch_stats,
+            "site_index": str(self.site_index) if self.site_index else None,
             "stopped": self.stopped,
             "posts": [p.to_dict() for p in self.posts],
             "errors": self.errors,
@@ -156,6 +158,7 @@ def run_pipeline(
     *,
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
+    preview: bool = True,
 ) -> RunReport:
     """Read inputs, group stories, write one post per story; unchanged stories are left alone.
 
@@ -212,7 +215,20 @@ def run_pipeline(
                         store.upsert_article(db, a, None)
                 continue
             report.posts.append(result)
+    if preview:
+        report.site_index = build_preview(settings)
     return report
+
+
+def build_preview(settings: Settings) -> Path | None:
+    """Refresh OUT/site/ so a user can open what was written; a failure here is not fatal."""
+    from sokbo.site import build_site
+
+    try:
+        return build_site(settings, template_dir=settings.template_dir)
+    except SokboError as e:
+        log.warning("preview site not built: %s", e)
+        return None
 
 
 def regenerate_story(settings: Settings, story_id: str) -> PostResult:
@@ -242,12 +258,14 @@ def write_story(store: Store, settings: Settings, story: Story, *,
                           None, list(story.articles), record.status, record.findings)
     slug = store.story_slug(story.id)
     post = write_post(story, writer_options(settings), slug=slug, tags=topic_tags(story))
-    rel_path, text = render_post(
-        post, fmt, RenderOptions(cta_text=settings.cta_text, cta_url=settings.cta_url)
-    )
-    if record:
+    options = RenderOptions(cta_text=settings.cta_text, cta_url=settings.cta_url,
+                            template_dir=settings.template_dir)
+    rel_path, text = render_post(post, fmt, options)
+    if record and record.format == fmt:
         rel_path = record.path  # a story's post is updated in place, never moved
-    findings, review = lint_rendered(text, story)
+    # the linter reads the reference (Jekyll) structure, whatever format is written
+    lint_text_ = text if fmt == "jekyll" else render_post(post, "jekyll", options)[1]
+    findings, review = lint_rendered(lint_text_, story)
     path = settings.out_dir / rel_path
     atomic_write_text(path, text)
     with store.transaction() as db:
@@ -266,7 +284,10 @@ def lint_rendered(text: str, story: Story) -> tuple[list[dict[str, Any]], str]:
     from sokbo.lint import lint_text
 
     result = lint_text(text, sources=list(story.articles))
-    return [f.to_dict() for f in result.findings], "draft"
+    findings = [f.to_dict() for f in result.findings]
+    # "blocked" is a draft that cannot be approved or published until its errors are gone
+    blocked = any(f["severity"] == "error" for f in findings)
+    return findings, "blocked" if blocked else "draft"
 
 
 def post_inputs(settings: Settings, inputs: Sequence[str]) -> RunReport:
@@ -290,4 +311,5 @@ def post_inputs(settings: Settings, inputs: Sequence[str]) -> RunReport:
             report.posts.append(write_story(store, settings, story))
         except DraftError as e:
             report.errors.append(str(e))
+    report.site_index = build_preview(settings)
     return report

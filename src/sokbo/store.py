@@ -80,11 +80,45 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE posts ADD COLUMN post_json TEXT NOT NULL DEFAULT '{}'
         """,
     ),
+    (
+        # Conditional GET for article pages, and what a feed listed when it was last read, so
+        # a feed is only asked "changed?" once every item it listed is stored (crash-safe).
+        "0003_page_state",
+        """
+        CREATE TABLE page_state (
+            url TEXT PRIMARY KEY,
+            article_id TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            stamp TEXT,
+            status TEXT NOT NULL DEFAULT 'ok',
+            checked TEXT NOT NULL
+        );
+        ALTER TABLE feed_state ADD COLUMN items TEXT
+        """,
+    ),
 ]
 
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class PageState:
+    """What we know about one fetched page URL (a feed item's link or a page input).
+
+    ``status`` is ``ok`` (``article_id`` was extracted from it) or ``failed`` (the page was
+    fetched but holds no usable article; it is retried when its feed ``stamp`` changes).
+    """
+
+    url: str
+    article_id: str | None
+    etag: str | None
+    last_modified: str | None
+    stamp: str | None
+    status: str
+    checked: str | None = None  # set when read back; save_page_state stamps the time itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +192,10 @@ class Store:
                 db.execute("INSERT INTO _migrations VALUES (?, ?)", (name, now_iso()))
 
     # --- articles -------------------------------------------------------------------------
+
+    def article_urls(self) -> dict[str, str]:
+        """article id → the URL it was stored with."""
+        return {r["id"]: r["url"] for r in self.db.execute("SELECT id, url FROM articles")}
 
     def article_hashes(self) -> dict[str, tuple[str, str | None]]:
         """article id → (content hash, story id)."""
@@ -307,7 +345,7 @@ class Store:
             "posts": self.db.execute("SELECT COUNT(*) FROM posts").fetchone()[0],
         }
 
-    # --- feeds ----------------------------------------------------------------------------
+    # --- feeds and pages (conditional GET) ---------------------------------------------
 
     def feed_state(self, url: str) -> tuple[str | None, str | None]:
         row = self.db.execute(
@@ -315,15 +353,48 @@ class Store:
         ).fetchone()
         return (row["etag"], row["last_modified"]) if row else (None, None)
 
-    def save_feed_state(self, url: str, etag: str | None, last_modified: str | None) -> None:
+    def feed_items(self, url: str) -> dict[str, str | None] | None:
+        """item URL → stamp for what the feed listed when last read (None: never read)."""
+        row = self.db.execute("SELECT items FROM feed_state WHERE url = ?", (url,)).fetchone()
+        if not row or row["items"] is None:
+            return None
+        try:
+            items = json.loads(row["items"])
+        except ValueError:
+            return None
+        return items if isinstance(items, dict) else None
+
+    def save_feed_state(self, url: str, etag: str | None, last_modified: str | None,
+                        items: dict[str, str | None] | None = None) -> None:
         with self.transaction() as db:
             db.execute(
-                """INSERT INTO feed_state VALUES (?,?,?,?) ON CONFLICT(url) DO UPDATE SET
+                """INSERT INTO feed_state (url, etag, last_modified, checked, items)
+                   VALUES (?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET
                    etag=excluded.etag, last_modified=excluded.last_modified,
-                   checked=excluded.checked""",
-                (url, etag, last_modified, now_iso()),
+                   checked=excluded.checked, items=COALESCE(excluded.items, feed_state.items)""",
+                (url, etag, last_modified, now_iso(),
+                 None if items is None else json.dumps(items, ensure_ascii=False)),
             )
 
+    def page_state(self, url: str) -> PageState | None:
+        row = self.db.execute("SELECT * FROM page_state WHERE url = ?", (url,)).fetchone()
+        if not row:
+            return None
+        return PageState(url=row["url"], article_id=row["article_id"], etag=row["etag"],
+                         last_modified=row["last_modified"], stamp=row["stamp"],
+                         status=row["status"], checked=row["checked"])
+
+    def save_page_state(self, state: PageState) -> None:
+        with self.transaction() as db:
+            db.execute(
+                """INSERT INTO page_state (url, article_id, etag, last_modified, stamp, status,
+                       checked) VALUES (?,?,?,?,?,?,?)
+                   ON CONFLICT(url) DO UPDATE SET article_id=excluded.article_id,
+                       etag=excluded.etag, last_modified=excluded.last_modified,
+                       stamp=excluded.stamp, status=excluded.status, checked=excluded.checked""",
+                (state.url, state.article_id, state.etag, state.last_modified, state.stamp,
+                 state.status, now_iso()),
+            )
 
 def _article_from_row(r: sqlite3.Row) -> Article:
     sentences = tuple(

@@ -34,10 +34,30 @@ CAPTION = re.compile(
     r"|^\s*(?:사진|자료사진|그래픽)\s*[=:]"
     r"|^\s*<\s*(?:사진|그래픽)[^>]*>"
     r"|\d{4}\.\d{1,2}\.\d{1,2}\.?\s*(?:/\s*\S+)?\s*(?:\[[^\]]*\])?\s*$"
-    r"|/뉴스1\s*$|©\s*News1)"
+    r"|/뉴스1\s*$|©\s*News1"
+    r"|^\s*↑"  # MBN marks captions with an arrow
+    r"|^[^.!?]{0,60}사진\s*=\s*[^.!?]{0,40}(?:캡처|제공|DB)\s*$)"
 )
+# "…하고 있다. 2023.04.07 /jpnews@osen.co.kr": a photo credit glued to a caption sentence
+TRAILING_CREDIT = re.compile(
+    r"(?<=[.!?\"”’'])\s+\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s*(?:/\s*\S+)?\s*(?:\[[^\]]*\])?\s*$"
+)
+# broadcasters' tip-line footers: "제보하기", "▷ 전화 : 02-781-1234", "[카카오톡] YTN 검색해 채널 추가",
+# "연합뉴스TV 기사문의 및 제보 : 카톡/라인 jebo23", "'당신의 제보가 뉴스가 됩니다'"
+TIP_LINE = re.compile(
+    r"제보하기|기사\s*문의|제보가\s*뉴스가|제보\s*[:：]|제보'?\s*검색"
+    r"|^\s*(?:▷\s*)?[\[(]?(?:카카오톡|카톡|전화|이메일|메일|뉴스\s*홈페이지|홈페이지)[\])]?\s*[:：]?"
+    r"\s*(?:\d|'|https?:|[A-Za-z])",
+    re.IGNORECASE,
+)
+TIP_LINE_MAX = 80
+HASHTAGS = re.compile(r"^\s*(?:#[^\s#]+\s*)+$")
+# a repeated paragraph this long is a page's second copy of the body, not a refrain
+MIN_DUPLICATE_CHARS = 20
 BULLETS = re.compile(r"\s*[▲△■□●◆◇▶►☞※]\s*")
-AD_LINE = re.compile(r"^\s*(광고|AD|advertisement|관련\s*기사|관련기사|많이\s*본\s*뉴스)\s*$", re.I)
+AD_LINE = re.compile(
+    r"^\s*(광고|AD|advertisement|관련\s*기사|관련기사|많이\s*본\s*뉴스|\(끝\)|<끝>)\s*$", re.I
+)
 HANGUL = re.compile(r"[가-힣]")
 TRAILING_HANJA = re.compile(r"([.!?])\s*([\u4e00-\u9fff])$")
 
@@ -47,6 +67,7 @@ def clean_line(line: str) -> str:
     line = unicodedata.normalize("NFC", line).replace("\u00a0", " ").strip()
     line = DATELINE.sub("", line, count=1)
     line = BYLINE.sub("", line, count=1)
+    line = TRAILING_CREDIT.sub("", line, count=1)
     return line.strip()
 
 
@@ -56,7 +77,9 @@ def is_boilerplate(line: str) -> bool:
         return True
     if AD_LINE.match(line) or BOILERPLATE.search(line) or TIMESTAMP_LINE.match(line):
         return True
-    if REPORTER_LINE.match(line):
+    if REPORTER_LINE.match(line) or HASHTAGS.match(line):
+        return True
+    if len(line) <= TIP_LINE_MAX and TIP_LINE.search(line):
         return True
     if EMAIL.search(line) and len(EMAIL.sub("", line).strip()) < 25:
         return True
@@ -68,16 +91,23 @@ def is_boilerplate(line: str) -> bool:
 def clean_text(text: str, *, title: str | None = None) -> str:
     """Article text → cleaned paragraphs joined by newlines.
 
-    A paragraph equal to the title (pages that repeat the headline in the body) is dropped.
+    A paragraph equal to the title (pages that repeat the headline in the body) is dropped, and
+    so is a second copy of a paragraph (pages that carry the body twice).
     """
     norm_title = re.sub(r"\s+", " ", title).strip() if title else None
     out: list[str] = []
+    seen: set[str] = set()
     for raw in text.splitlines():
         line = clean_line(raw)
         if is_boilerplate(line):
             continue
-        if norm_title and re.sub(r"\s+", " ", line) == norm_title:
+        key = re.sub(r"\s+", " ", line)
+        if norm_title and key == norm_title:
             continue
+        if len(key) >= MIN_DUPLICATE_CHARS:
+            if key in seen:
+                continue
+            seen.add(key)
         for part in BULLETS.split(line):
             part = part.strip()
             if part and not is_boilerplate(part):

@@ -99,7 +99,8 @@ def noun_phrases(sentence: str) -> list[str]:
             run.pop(0)
         while run and run[-1].tag in WEAK_EDGE - {"NNB"}:
             run.pop()
-        if run and any(t.tag in CONTENT_HEAD for t in run):
+        # a bare figure ("1" of "1∼10월") is no phrase: it needs a noun or a name
+        if run and any(t.tag in CONTENT_HEAD - {"SN"} for t in run):
             phrases.append(sentence[run[0].start : run[-1].start + run[-1].len])
         run.clear()
 

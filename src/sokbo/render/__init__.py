@@ -11,6 +11,10 @@ from sokbo.models import Post
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
+    """How to render: optional call to action, and ``template_dir``, a folder whose files
+    override the shipped templates by name (``jekyll/post.html.j2``, ``hugo/post.md.j2``,
+    ``markdown/post.md.j2``)."""
+
     cta_text: str = ""
     cta_url: str = ""
     template_dir: Path | None = None
@@ -25,9 +29,13 @@ class Renderer:
 
 
 def _registry() -> dict[str, Renderer]:
-    from sokbo.render import jekyll
+    from sokbo.render import hugo, jekyll, markdown
 
-    return {r.name: r for r in (jekyll.RENDERER,)}
+    return {r.name: r for r in (jekyll.RENDERER, hugo.RENDERER, markdown.RENDERER)}
+
+
+def renderer_names() -> list[str]:
+    return sorted(_registry())
 
 
 def get_renderer(name: str) -> Renderer:
@@ -37,7 +45,8 @@ def get_renderer(name: str) -> Renderer:
     return renderers[name]
 
 
-def render_post(post: Post, fmt: str = "jekyll", options: RenderOptions | None = None) -> tuple[str, str]:
+def render_post(post: Post, fmt: str = "jekyll",
+                options: RenderOptions | None = None) -> tuple[str, str]:
     """(path relative to the output dir, file text)."""
     r = get_renderer(fmt)
     return f"{r.posts_dir}/{r.path_for(post)}", r.render(post, options or RenderOptions())

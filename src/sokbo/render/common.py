@@ -92,16 +92,31 @@ def _env(template_dir: str | None):
     )
     env.filters["safe_url"] = safe_url
     env.filters["text"] = escape_text
+    env.filters["attr_value"] = escape_attr
     return env
 
 
+# Jekyll runs Liquid over post bodies: a source sentence holding "{{ … }}" or "{% … %}" would be
+# executed (or break the build), so braces become character references, which Liquid ignores
+LIQUID_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
 def escape_text(value: object):  # -> markupsafe.Markup
-    """Escape for an HTML text node: & < > only, so Korean quotes stay readable ("…", '…')."""
+    """Escape for an HTML text node: & < > and Liquid braces; Korean quotes stay readable."""
     import html
 
     from markupsafe import Markup
 
-    return Markup(html.escape(str(value), quote=False))
+    return Markup(html.escape(str(value), quote=False).translate(LIQUID_BRACES))
+
+
+def escape_attr(value: object):  # -> markupsafe.Markup
+    """Escape for a quoted HTML attribute value, Liquid braces included."""
+    import html
+
+    from markupsafe import Markup
+
+    return Markup(html.escape(str(value), quote=True).translate(LIQUID_BRACES))
 
 
 def render_template(name: str, template_dir: Path | None, **context: Any) -> str:

@@ -1,0 +1,61 @@
+"""`sokbo bench …`: measure sokbo against the shared data and the peers of BENCHMARKS.md.
+
+The group is registered in cli.py; each command parses options, calls one bench function and
+prints its report (one JSON object with --json, Rich tables otherwise).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from sokbo.cli import handle_errors, json_option
+
+
+def shared_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--shared", "shared_dir", type=click.Path(file_okay=False), default=None,
+        help="The shared/ folder holding data/ (default: $SOKBO_SHARED, then ../shared).",
+    )(fn)
+
+
+@click.group(name="bench", context_settings={"help_option_names": ["-h", "--help"]})
+def bench_group() -> None:
+    """Benchmarks on the shared data; each prints sokbo beside its baselines from the same run."""
+
+
+@bench_group.command("extract")
+@json_option
+@shared_option
+@handle_errors
+def bench_extract(as_json: bool, shared_dir: str | None) -> None:
+    """Page extraction: title, body bigram F1, Seoul-day date and time per page,
+    sokbo beside plain trafilatura, on data/html and its gold.
+
+    Example:
+        sokbo bench extract --shared ../shared
+    """
+    from sokbo.bench.common import find_shared, print_report
+    from sokbo.bench.extract import notes, run_extract_bench, tables
+
+    report = run_extract_bench(find_shared(shared_dir))
+    print_report(report, as_json, tables, notes)
+
+
+@bench_group.command("cluster")
+@json_option
+@shared_option
+@handle_errors
+def bench_cluster(as_json: bool, shared_dir: str | None) -> None:
+    """Story clustering: B-cubed (restricted and strict), held-out 2-fold F1, cluster sizes and
+    time, sokbo beside the title-n-gram baseline, on data/clusters.
+
+    Example:
+        sokbo bench cluster --json > cluster.json
+    """
+    from sokbo.bench.cluster import notes, run_cluster_bench, tables
+    from sokbo.bench.common import find_shared, print_report
+
+    report = run_cluster_bench(find_shared(shared_dir))
+    print_report(report, as_json, tables, notes)

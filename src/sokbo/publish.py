@@ -1,0 +1,391 @@
+"""The last stage: approved posts → a Jekyll or Hugo site repository, committed (and pushed).
+
+A post file a human edited after sokbo wrote it is never overwritten: sokbo records the hash of
+what it wrote (``posts.published_hash``) and skips, as a conflict, any target whose content
+differs from that hash. A post with error-level lint findings is never published.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sokbo.config import Settings
+from sokbo.errors import PublishError, RenderError
+from sokbo.fsutil import atomic_write_text
+from sokbo.models import content_hash
+from sokbo.store import PostRecord, Store
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "ApproveReport",
+    "PostOutcome",
+    "PublishReport",
+    "SiteLayout",
+    "approve_posts",
+    "detect_site",
+    "publish_posts",
+]
+
+# (site kind, files any one of which marks it, renderer, posts folder); checked in this order
+SITE_KINDS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    ("jekyll", ("_config.yml", "_config.yaml", "_config.toml"), "jekyll", "_posts"),
+    ("hugo", ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml", "config.json",
+              "config/_default"), "hugo", "content/posts"),
+)
+# statuses a post may have when asked for by id (approved, or a clean draft); a published post
+# may be published again: unchanged files are left as they are, edited ones are conflicts
+PUBLISHABLE_BY_ID = ("approved", "draft", "published")
+GIT_TIMEOUT = 120
+
+
+@dataclass(frozen=True, slots=True)
+class SiteLayout:
+    """Where and how posts go in a site repository."""
+
+    kind: str          # jekyll | hugo | custom
+    format: str        # renderer name
+    posts_dir: str     # relative to the repository root given by the user
+
+
+@dataclass(frozen=True, slots=True)
+class PostOutcome:
+    post_id: int
+    title: str
+    path: str | None   # relative to the site root
+    action: str        # new | updated | unchanged | conflict | skipped
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.post_id, "title": self.title, "path": self.path,
+                "action": self.action, "reason": self.reason}
+
+
+@dataclass(slots=True)
+class PublishReport:
+    repo: Path
+    site: SiteLayout
+    published: list[PostOutcome] = field(default_factory=list)
+    conflicts: list[PostOutcome] = field(default_factory=list)
+    skipped: list[PostOutcome] = field(default_factory=list)
+    commit: str | None = None
+    pushed: bool = False
+
+    @property
+    def written(self) -> list[PostOutcome]:
+        return [p for p in self.published if p.action in ("new", "updated")]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "repo": str(self.repo),
+            "site": self.site.kind,
+            "format": self.site.format,
+            "posts_dir": self.site.posts_dir,
+            "published": [p.to_dict() for p in self.published],
+            "conflicts": [p.to_dict() for p in self.conflicts],
+            "skipped": [p.to_dict() for p in self.skipped],
+            "commit": self.commit,
+            "pushed": self.pushed,
+        }
+
+
+@dataclass(slots=True)
+class ApproveReport:
+    approved: list[PostOutcome] = field(default_factory=list)
+    skipped: list[PostOutcome] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"approved": [p.to_dict() for p in self.approved],
+                "skipped": [p.to_dict() for p in self.skipped]}
+
+
+# --- selection ------------------------------------------------------------------------------
+
+def error_findings(record: PostRecord) -> list[dict[str, Any]]:
+    return [f for f in record.findings if f.get("severity") == "error"]
+
+
+def _blocked_reason(record: PostRecord) -> str | None:
+    errors = error_findings(record)
+    if not errors:
+        return None
+    first = errors[0]
+    what = first.get("message_en") or first.get("message") or first.get("code") or "lint error"
+    return f"{len(errors)} error-level lint finding(s), e.g. {first.get('code', '')} {what}".strip()
+
+
+def _open_store(settings: Settings) -> Store:
+    if not settings.db_path.is_file():
+        raise PublishError("no sokbo state here; run `sokbo run` first",
+                           source=str(settings.db_path))
+    return Store(settings.db_path)
+
+
+def _select(store: Store, post_ids: Sequence[int] | None,
+            skipped: list[PostOutcome]) -> list[PostRecord]:
+    if post_ids is None:
+        candidates = store.list_posts("approved")
+    else:
+        candidates = []
+        for pid in dict.fromkeys(post_ids):
+            record = store.get_post_by_id(pid)
+            if record is None:
+                skipped.append(PostOutcome(pid, "", None, "skipped", f"no post with id {pid}"))
+            elif record.status not in PUBLISHABLE_BY_ID:
+                skipped.append(PostOutcome(
+                    pid, record.title, None, "skipped",
+                    f"status is {record.status}; only approved or draft posts are published"))
+            else:
+                candidates.append(record)
+    chosen = []
+    for record in candidates:
+        reason = _blocked_reason(record)
+        if reason:
+            skipped.append(PostOutcome(record.id, record.title, None, "skipped", reason))
+        else:
+            chosen.append(record)
+    return chosen
+
+
+def approve_posts(settings: Settings, post_ids: Sequence[int] | None = None) -> ApproveReport:
+    """Mark posts ``approved``: the given ids, or every draft. Posts with lint errors are not."""
+    report = ApproveReport()
+    with _open_store(settings) as store:
+        if post_ids is None:
+            records = store.list_posts("draft")
+        else:
+            records = []
+            for pid in dict.fromkeys(post_ids):
+                record = store.get_post_by_id(pid)
+                if record is None:
+                    report.skipped.append(
+                        PostOutcome(pid, "", None, "skipped", f"no post with id {pid}"))
+                elif record.status not in ("draft", "approved"):
+                    report.skipped.append(PostOutcome(
+                        pid, record.title, record.path, "skipped",
+                        f"status is {record.status}; only drafts can be approved"))
+                else:
+                    records.append(record)
+        with store.transaction() as db:
+            for record in records:
+                reason = _blocked_reason(record)
+                if reason:
+                    report.skipped.append(
+                        PostOutcome(record.id, record.title, record.path, "skipped", reason))
+                    continue
+                store.set_post_status(record.id, "approved", db=db)
+                report.approved.append(
+                    PostOutcome(record.id, record.title, record.path, "approved"))
+    return report
+
+
+# --- the site ---------------------------------------------------------------------------------
+
+def detect_site(repo: Path, *, posts_dir: str | None = None,
+                default_format: str = "jekyll") -> SiteLayout:
+    """Jekyll (``_config.yml``) or Hugo (``hugo.toml``, ``config.toml``…), or ``posts_dir``."""
+    for kind, markers, fmt, folder in SITE_KINDS:
+        if any((repo / m).exists() for m in markers):
+            return SiteLayout(kind, fmt, _clean_posts_dir(repo, posts_dir) if posts_dir else folder)
+    if posts_dir:
+        return SiteLayout("custom", default_format, _clean_posts_dir(repo, posts_dir))
+    raise PublishError(
+        "not a Jekyll or Hugo site (no _config.yml, hugo.toml or config.toml); "
+        "pass --posts-dir to publish elsewhere", source=str(repo))
+
+
+def _clean_posts_dir(repo: Path, posts_dir: str) -> str:
+    target = (repo / posts_dir).resolve()
+    if not target.is_relative_to(repo.resolve()):
+        raise PublishError(f"posts dir {posts_dir!r} is outside the repository", source=str(repo))
+    return target.relative_to(repo.resolve()).as_posix() or "."
+
+
+def _git(repo: Path, *args: str, identity: Sequence[str] = (),
+         timeout: float = GIT_TIMEOUT) -> subprocess.CompletedProcess[str]:
+    """Run git in ``repo``; a failure becomes a one-line PublishError."""
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="echo")
+    try:
+        done = subprocess.run(
+            ["git", *identity, *args], cwd=repo, env=env, capture_output=True, text=True,
+            timeout=timeout, check=False,
+        )
+    except subprocess.TimeoutExpired as e:
+        raise PublishError(f"git {args[0]} timed out after {timeout:.0f} s",
+                           source=str(repo)) from e
+    if done.returncode != 0:
+        lines = [ln.strip() for ln in (done.stderr or done.stdout).splitlines() if ln.strip()]
+        why = next((ln for ln in lines if ln.lower().startswith(("fatal", "error"))),
+                   lines[-1] if lines else f"exit {done.returncode}")
+        raise PublishError(f"git {args[0]} failed: {why}", source=str(repo))
+    return done
+
+
+def _check_repo(repo: Path) -> None:
+    if shutil.which("git") is None:
+        raise PublishError("git is not installed (apt-get install git)")
+    if not repo.is_dir():
+        raise PublishError("no such directory", source=str(repo))
+    try:
+        _git(repo, "rev-parse", "--is-inside-work-tree")
+    except PublishError as e:
+        raise PublishError("not a git repository (run `git init` there first)",
+                           source=str(repo)) from e
+
+
+def _identity(repo: Path) -> list[str]:
+    """``-c user.name=… -c user.email=…`` for whatever the repository's config leaves unset."""
+    out: list[str] = []
+    for key, fallback in (("user.name", "sokbo"), ("user.email", "sokbo@localhost")):
+        try:
+            _git(repo, "config", "--get", key)
+        except PublishError:  # unset (exit 1)
+            out += ["-c", f"{key}={fallback}"]
+    return out
+
+
+def commit_message(titles: Sequence[str]) -> tuple[str, str]:
+    """(subject, body) listing every post title, one per line."""
+    clean = [re.sub(r"\s+", " ", t).strip() for t in titles]
+    subject = f"sokbo: publish {clean[0]}" if len(clean) == 1 else \
+        f"sokbo: publish {len(clean)} posts"
+    return subject, "\n".join(f"- {t}" for t in clean)
+
+
+def _push(repo: Path) -> None:
+    try:
+        _git(repo, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}")
+    except PublishError:
+        pass  # no upstream yet
+    else:
+        _git(repo, "push")
+        return
+    remotes = _git(repo, "remote").stdout.split()
+    if not remotes:
+        raise PublishError("cannot push: the repository has no remote "
+                           "(git remote add origin URL)", source=str(repo))
+    remote = "origin" if "origin" in remotes else remotes[0]
+    _git(repo, "push", "--set-upstream", remote, "HEAD")
+
+
+# --- publishing -------------------------------------------------------------------------------
+
+def file_hash(path: Path) -> str | None:
+    """content_hash of a file's text, exactly as on disk; None when it is not UTF-8 text."""
+    try:
+        return content_hash(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
+
+
+def publish_posts(
+    settings: Settings,
+    repo: Path,
+    *,
+    post_ids: list[int] | None = None,
+    push: bool = False,
+    posts_dir: str | None = None,
+    template_dir: Path | None = None,
+) -> PublishReport:
+    """Write approved posts (or the given ids) into a site repository and commit them.
+
+    Args:
+        repo: the site's folder, inside a git work tree.
+        post_ids: publish these posts (approved, or drafts without lint errors) instead of all
+            approved ones.
+        push: ``git push`` after committing (to the upstream, else ``origin``).
+        posts_dir: folder for post files relative to ``repo``, instead of the site's own.
+        template_dir: folder whose templates override the shipped ones by name.
+
+    Raises:
+        PublishError: ``repo`` is not a git work tree or not a site, or git fails.
+    """
+    from jinja2 import TemplateError
+
+    from sokbo.render import RenderOptions, get_renderer
+
+    repo = Path(repo)
+    _check_repo(repo)
+    site = detect_site(repo, posts_dir=posts_dir, default_format=settings.format)
+    renderer = get_renderer(site.format)
+    options = RenderOptions(cta_text=settings.cta_text, cta_url=settings.cta_url,
+                            template_dir=template_dir)
+    report = PublishReport(repo=repo, site=site)
+    folder = repo / site.posts_dir
+
+    with _open_store(settings) as store:
+        writes: list[tuple[PostRecord, Path, str]] = []
+        for record in _select(store, post_ids, report.skipped):
+            post = store.load_post(record.id)
+            if post is None:
+                report.skipped.append(PostOutcome(
+                    record.id, record.title, None, "skipped",
+                    "no stored post to render; run `sokbo run` again"))
+                continue
+            try:
+                text = renderer.render(post, options)
+            except TemplateError as e:
+                raise RenderError(f"template error: {e}", source=str(template_dir)) from e
+            # a story's file keeps the name the pipeline gave it, whatever the format
+            name = Path(record.path).stem + Path(renderer.path_for(post)).suffix
+            target = folder / name
+            rel = target.relative_to(repo).as_posix()
+            if target.exists():
+                current = file_hash(target)
+                if current == content_hash(text):
+                    report.published.append(PostOutcome(record.id, post.title, rel, "unchanged"))
+                    writes.append((record, target, text))
+                    continue
+                if record.published_hash is None or current != record.published_hash:
+                    why = ("exists and was not written by sokbo" if record.published_hash is None
+                           else "was edited after sokbo published it")
+                    report.conflicts.append(PostOutcome(
+                        record.id, post.title, rel, "conflict",
+                        f"{rel} {why}; left untouched (restore or delete it to publish again)"))
+                    continue
+                action = "updated"
+            else:
+                action = "new"
+            report.published.append(PostOutcome(record.id, post.title, rel, action))
+            writes.append((record, target, text))
+
+        for _, target, text in writes:
+            if not target.exists() or file_hash(target) != content_hash(text):
+                atomic_write_text(target, text)
+
+        # the SQLite transaction commits only once git has: a failed commit leaves the posts
+        # unpublished in the state, and the files (identical next time) are committed then
+        with store.transaction() as db:
+            for record, _, text in writes:
+                store.set_post_status(record.id, "published", published_hash=content_hash(text),
+                                      db=db)
+            if writes:
+                report.commit = _commit(repo, [(o.title, o.path) for o in report.published])
+    if push:
+        _push(repo)
+        report.pushed = True
+    log.info("published %d posts to %s (%d conflicts)", len(report.published), repo,
+             len(report.conflicts))
+    return report
+
+
+def _commit(repo: Path, posts: Sequence[tuple[str, str | None]]) -> str | None:
+    """Stage and commit exactly these post files (other staged changes stay as they are)."""
+    paths = [p for _, p in posts if p]
+    _git(repo, "add", "--", *paths)
+    staged = set(_git(repo, "diff", "--cached", "--name-only", "-z", "--relative", "--",
+                      *paths).stdout.split("\0"))
+    changed = [(title, p) for title, p in posts if p in staged]
+    if not changed:
+        return None
+    subject, body = commit_message([t for t, _ in changed])
+    _git(repo, "commit", "-q", "-m", subject, "-m", body, "--", *[p for _, p in changed],
+         identity=_identity(repo))
+    return _git(repo, "rev-parse", "HEAD").stdout.strip()
