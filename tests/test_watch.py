@@ -3,6 +3,7 @@ duplicate after a real `python -m sokbo watch` is killed with SIGKILL mid-run.""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 from loopback import LoopbackServer, Reply
 from newssite import (
     DEMO,
+    FEEDS,
     assert_consistent_db,
     assert_no_unsafe_markup,
     fast_settings,
@@ -217,3 +219,43 @@ def test_signal_during_the_wait_between_runs_stops_at_once(site: LoopbackServer,
     assert proc.returncode == 0, stderr
     assert time.monotonic() - asked < 10, "no waiting an hour for the next slot"
     assert stdout.splitlines()[-1] == "sokbo watch: stopped (SIGTERM) after 1 run"
+
+
+class _Killed(BaseException):
+    """Stands in for kill -9 at one exact point of a run."""
+
+
+@pytest.mark.parametrize("file_written", [True, False])
+def test_kill_around_a_post_file_write_leaves_one_post(
+        site: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        file_written: bool) -> None:
+    """Killed just before or just after a post's file is written; the story then grows an
+    earlier article, which gives a new story a new id and file name. Since the post's row is
+    committed before its file is written, the next run finds and rewrites the same file."""
+    import sokbo.pipeline as pipeline
+
+    feed = (FEEDS / "fault.xml").read_text("utf-8")
+    onnuri, mirae, fault = re.findall(r"<item>.*?</item>", feed, re.S)
+    assert "onnuri" in onnuri
+    site.route("/one.xml", feed.replace(mirae, "").replace(fault, ""),
+               content_type="application/rss+xml")
+    out = tmp_path / "out"
+    settings = fast_settings(out)
+    real_write = pipeline.atomic_write_text
+
+    def write_then_die(path: Path, text: str) -> None:
+        if file_written:
+            real_write(path, text)
+        raise _Killed
+
+    monkeypatch.setattr(pipeline, "atomic_write_text", write_then_die)
+    with pytest.raises(_Killed):
+        run_pipeline(settings, [site.url("/one.xml")])
+    monkeypatch.undo()
+    assert len(post_files(out)) == (1 if file_written else 0)
+
+    report = run_pipeline(settings, [site.url("/fault.xml")])  # + 미래방송, published earlier
+    [post] = [p for p in report.posts if p.status != "unchanged"]
+    assert {a.outlet for a in post.articles} == {"온누리신문", "미래방송"}
+    assert len(post_files(out)) == 1, "one story, one post file"
+    assert_consistent_db(out)

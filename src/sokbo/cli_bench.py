@@ -22,7 +22,13 @@ def shared_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group(name="bench", context_settings={"help_option_names": ["-h", "--help"]})
 def bench_group() -> None:
-    """Benchmarks on the shared data; each prints sokbo beside its baselines from the same run."""
+    """Benchmarks on the shared data; each prints sokbo beside its baselines from the same run.
+
+    Data is read from --shared DIR, $SOKBO_SHARED or ../shared (never from this repository).
+
+    Example:
+        sokbo bench extract --json
+    """
 
 
 @bench_group.command("extract")
@@ -58,4 +64,26 @@ def bench_cluster(as_json: bool, shared_dir: str | None) -> None:
     from sokbo.bench.common import find_shared, print_report
 
     report = run_cluster_bench(find_shared(shared_dir))
+    print_report(report, as_json, tables, notes)
+
+
+@bench_group.command("quality")
+@json_option
+@shared_option
+@handle_errors
+def bench_quality(as_json: bool, shared_dir: str | None) -> None:
+    """Writing quality: summary ROUGE-1/2/L of sokbo's excerpt beside Lead-1, Lead-3, Lead and
+    TextRank on summ/dev and summ/heldout, topic macro-F1 on ynat/test, style-table accuracy,
+    and the share of output sentences traceable to a source (must be 100 %).
+
+    Example:
+        sokbo bench quality --json > quality.json
+    """
+    from pathlib import Path
+
+    from sokbo.bench.common import find_shared, print_report
+    from sokbo.bench.quality import notes, run_quality_bench, tables
+
+    repo = Path(__file__).resolve().parents[2]
+    report = run_quality_bench(find_shared(shared_dir), repo=repo)
     print_report(report, as_json, tables, notes)

@@ -216,21 +216,26 @@ def _arc_body(arc: dict[str, Any]) -> str:
 
 # -- title ---------------------------------------------------------------------------------
 
+MIN_HEADLINE_CHARS = 8  # shorter <h1>s are logos and section names
 QUOTE_FOLD = str.maketrans({"″": '"', "“": '"', "”": '"', "‘": "'", "’": "'", "＂": '"'})
 
 
-def _visible_headline(title: str, tree) -> str:
-    """The page's own <h1>-<h3> text when it is the same headline as ``title``.
+def _visible_headline(title: str, tree, site: str) -> str:
+    """The page's own <h1>-<h3> text when it is the same headline as ``title``, or the first
+    headline-sized one when ``title`` is only the outlet's name (연합뉴스TV's <title>).
 
     Meta titles are sometimes re-encoded (MBN writes ″ for " in og:title); the visible
     headline is what readers see.
     """
-    if tree is None or not title:
+    if tree is None:
         return title
     key = _title_key(title)
     for el in tree.iter("h1", "h2", "h3"):
         text = " ".join(el.text_content().split())
-        if text != title and _title_key(text) == key:
+        if not title or title == site:
+            if len(text) >= MIN_HEADLINE_CHARS and site not in text:
+                return text
+        elif text != title and _title_key(text) == key:
             return text
     return title
 
@@ -326,7 +331,7 @@ def extract_page(
     if not site and url:
         site = urlparse(url).hostname
     site = (site or "알 수 없는 매체").strip()
-    clean_title = _visible_headline(_strip_outlet_suffix(raw_title, site), tree)
+    clean_title = _visible_headline(_strip_outlet_suffix(raw_title, site), tree, site)
 
     # the page's own declaration first; trafilatura's guess only when that gives no article
     text, body_source, first_error = "", "", None

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,7 +186,8 @@ def run_pipeline(
         report.articles_changed = sum(
             1 for a in fresh.values() if a.id in known and known[a.id][0] != a.content_hash
         )
-        stored = [a for a in store.load_articles() if a.id not in fresh]
+        stored = [a for a in store.load_articles()
+                  if a.id not in fresh and _near_in_time(a, fresh.values(), settings)]
         everything = stored + list(fresh.values())
         stories = group_stories(
             everything,
@@ -218,6 +219,18 @@ def run_pipeline(
     if preview:
         report.site_index = build_preview(settings)
     return report
+
+
+def _near_in_time(article: Article, fresh: Iterable[Article], settings: Settings) -> bool:
+    """Only stored articles within the clustering window of something read now can join its
+    story; the rest need not be clustered again (a store grows for weeks under `watch`)."""
+    if article.published is None:
+        return True
+    window = settings.cluster_window_hours * 3600
+    return any(
+        a.published is None or abs((a.published - article.published).total_seconds()) <= window
+        for a in fresh
+    )
 
 
 def build_preview(settings: Settings) -> Path | None:
@@ -267,7 +280,6 @@ def write_story(store: Store, settings: Settings, story: Story, *,
     lint_text_ = text if fmt == "jekyll" else render_post(post, "jekyll", options)[1]
     findings, review = lint_rendered(lint_text_, story)
     path = settings.out_dir / rel_path
-    atomic_write_text(path, text)
     with store.transaction() as db:
         store.upsert_story(db, story.id, post.slug)
         for a in story.articles:
@@ -275,6 +287,10 @@ def write_story(store: Store, settings: Settings, story: Story, *,
         store.save_post(db, post, path=rel_path, fmt=fmt, input_hash=ihash,
                         content_hash=content_hash(text), rendered=text, status=review,
                         findings=findings)
+    # The file comes after the commit: killed in between, the next run finds the post's row
+    # without its file and rewrites it in place. Killed with only the file written, the
+    # story could come back under a new id and file name: the same story posted twice.
+    atomic_write_text(path, text)
     return PostResult(story.id, post.title, path, "updated" if record else "new", post,
                       list(story.articles), review, findings)
 

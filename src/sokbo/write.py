@@ -17,7 +17,7 @@ from sokbo.errors import DraftError
 from sokbo.korean.clean import hangul_ratio
 from sokbo.korean.headline import compress_headline, make_heading, noun_phrases
 from sokbo.korean.kiwi import get_kiwi
-from sokbo.korean.style import speech_level, to_polite_many
+from sokbo.korean.style import ends_inside_quote, speech_level, to_polite_many
 from sokbo.models import (
     Article,
     Card,
@@ -81,6 +81,8 @@ def candidate_sentences(story: Story) -> list[Scored]:
                 continue
             if re.sub(r"\s+", " ", t) in titles:
                 continue
+            if ends_inside_quote(t):
+                continue  # part of a quote spanning sentences: out of context on its own
             out.append(Scored(s, rank, []))
     levels = [speech_level(c.sentence.text) for c in out]
     return [c for c, lv in zip(out, levels, strict=True) if lv in ("plain", "polite")]
@@ -214,8 +216,9 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
                tags: Sequence[str] = ()) -> Post:
     """Write the post for a story; raises DraftError when the story has too little text."""
     cands = candidate_sentences(story)
-    k = options.excerpt_sentences
-    needed = k + 2 + 4  # excerpt (also the cards), two key sentences, two sections of two
+    # excerpt (also the cards), two key sentences, two sections of two; a short story gets
+    # the shortest excerpt the format allows rather than no post
+    needed = 3 + 2 + 4
     if len(cands) < needed:
         raise DraftError(
             f"story too short for a post: {len(cands)} usable sentences, need {needed}",
@@ -229,6 +232,7 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
             f"story too short for a post: {len(chosen)} distinct sentences, need {needed}",
             source=story.articles[0].url or story.id,
         )
+    k = min(options.excerpt_sentences, len(chosen) - 6)
     weights = word_weights(cands)
 
     def ps(i: int, role: str) -> PostSentence:

@@ -223,3 +223,50 @@ def run_quality_bench(shared: Path, *, repo: Path | None = None) -> dict[str, An
         load_records(summ / "dev.jsonl") + load_records(summ / "heldout.jsonl"))
     result["seconds"] = round(time.perf_counter() - t0, 1)
     return result
+
+
+def tables(report: dict[str, Any]) -> list[Any]:
+    """Rich tables for the readable form of the quality report."""
+    from rich.table import Table
+
+    out = []
+    for split, datasets in report["summary"].items():
+        t = Table(title=f"summary ROUGE F1 (Kiwi morphemes), summ/{split}")
+        for col in ("dataset", "n", "system", "R-1", "R-2", "R-L"):
+            t.add_column(col)
+        for ds, res in datasets.items():
+            for system in ("lead1", "lead3", "lead", "textrank", "sokbo", "sokbo_plain"):
+                r = res[system]
+                t.add_row(ds, str(res["n"]), system, f"{r['rouge1']:.3f}", f"{r['rouge2']:.3f}",
+                          f"{r['rougeL']:.3f}")
+        out.append(t)
+    t = Table(title="topic, style, traceability")
+    t.add_column("measure")
+    t.add_column("value")
+    if report.get("topic"):
+        tp = report["topic"]
+        t.add_row("topic macro-F1 (ynat/test)", f"{tp['macro_f1']:.4f}")
+        t.add_row("topic accuracy", f"{tp['accuracy']:.4f}")
+        t.add_row("topic ms/headline", f"{tp.get('ms_per_headline', float('nan')):.3f}")
+    if report.get("style"):
+        st = report["style"]
+        t.add_row("style table exact", f"{st['exact']}/{st['total']} ({st['accuracy']:.2%})")
+    tr = report["traceability"]
+    t.add_row("output sentences traceable",
+              f"{tr['traceable']}/{tr['sentences']} ({tr['rate']:.2%}) in {tr['posts']} posts")
+    t.add_row("articles too short for a post", str(tr["skipped_too_short"]))
+    out.append(t)
+    return out
+
+
+def notes(report: dict[str, Any]) -> list[str]:
+    lines = [
+        "sokbo = the excerpt as published (합쇼체); sokbo_plain = the same sentences before "
+        "restyling. Every output is cut to the reference's length in characters.",
+    ]
+    for ds, res in report["summary"].get("heldout", {}).items():
+        best = max(res[s]["rougeL"] for s in ("lead1", "lead3", "lead", "textrank"))
+        lines.append(f"heldout {ds}: sokbo R-L {res['sokbo']['rougeL']:.3f} vs best baseline "
+                     f"{best:.3f} (ratio {res['sokbo']['rougeL'] / best:.3f})")
+    lines.append(f"took {report['seconds']} s")
+    return lines

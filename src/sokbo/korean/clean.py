@@ -12,6 +12,8 @@ import unicodedata
 DATELINE = re.compile(
     r"^\s*[\[\(（【]\s*[가-힣A-Za-z0-9·\s]{1,15}\s*=\s*[^\]\)）】]{1,25}[\]\)）】]\s*"
 )
+# broadcast script markers opening a paragraph: [앵커] [기자] [리포트] [앵커 멘트]
+SPEAKER = re.compile(r"^\s*\[\s*(?:앵커|기자|리포트|인터뷰|녹취)(?:\s*멘트)?\s*\]\s*")
 # 홍길동 기자 = / 김철수 이영희 기자 = / 박지훈 특파원 =
 BYLINE = re.compile(
     r"^\s*(?:[가-힣]{2,4}\s*(?:·\s*)?){1,4}(?:특파원|기자|선임기자|객원기자|통신원|기상캐스터)\s*=\s*"
@@ -38,16 +40,22 @@ CAPTION = re.compile(
     r"|^\s*↑"  # MBN marks captions with an arrow
     r"|^[^.!?]{0,60}사진\s*=\s*[^.!?]{0,40}(?:캡처|제공|DB)\s*$)"
 )
-# "…하고 있다. 2023.04.07 /jpnews@osen.co.kr": a photo credit glued to a caption sentence
+# a photo credit glued to the end of a sentence: "…하고 있다. 2023.04.07 /jpnews@osen.co.kr",
+# "…밝혔습니다. (사진=연합뉴스)"; the sentence stays, the credit goes
 TRAILING_CREDIT = re.compile(
-    r"(?<=[.!?\"”’'])\s+\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s*(?:/\s*\S+)?\s*(?:\[[^\]]*\])?\s*$"
+    r"(?<=[.!?\"”’'])\s*(?:\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?\s*(?:/\s*\S+)?\s*(?:\[[^\]]*\])?"
+    r"|\((?:사진|자료사진|그래픽|영상)\s*=[^)]{0,40}\))\s*$"
 )
-# broadcasters' tip-line footers: "제보하기", "▷ 전화 : 02-781-1234", "[카카오톡] YTN 검색해 채널 추가",
-# "연합뉴스TV 기사문의 및 제보 : 카톡/라인 jebo23", "'당신의 제보가 뉴스가 됩니다'"
+# whitespace-collapsed bodies (JSONL, scraped archives) are one long line: a copyright notice
+# in its tail is cut off there instead of dropping the whole article with it
+LONG_LINE = 300
+# broadcasters' tip-line footers: "제보하기", "▷ 전화 : 02-781-1234",
+# "[카카오톡] YTN 검색해 채널 추가", "연합뉴스TV 기사문의 및 제보 : 카톡/라인 jebo23",
+# "'당신의 제보가 뉴스가 됩니다'"
 TIP_LINE = re.compile(
     r"제보하기|기사\s*문의|제보가\s*뉴스가|제보\s*[:：]|제보'?\s*검색"
-    r"|^\s*(?:▷\s*)?[\[(]?(?:카카오톡|카톡|전화|이메일|메일|뉴스\s*홈페이지|홈페이지)[\])]?\s*[:：]?"
-    r"\s*(?:\d|'|https?:|[A-Za-z])",
+    r"|^\s*\[(?:카카오톡|카톡|전화|이메일|메일|홈페이지)\]"
+    r"|^\s*(?:▷\s*)?(?:카카오톡|카톡|전화|이메일|메일|뉴스\s*홈페이지|홈페이지)\s*[:：]",
     re.IGNORECASE,
 )
 TIP_LINE_MAX = 80
@@ -63,11 +71,16 @@ TRAILING_HANJA = re.compile(r"([.!?])\s*([\u4e00-\u9fff])$")
 
 
 def clean_line(line: str) -> str:
-    """Remove a leading dateline and byline from one paragraph."""
+    """Remove a leading speaker marker, dateline and byline, and a trailing photo credit."""
     line = unicodedata.normalize("NFC", line).replace("\u00a0", " ").strip()
+    line = SPEAKER.sub("", line, count=1)
     line = DATELINE.sub("", line, count=1)
     line = BYLINE.sub("", line, count=1)
     line = TRAILING_CREDIT.sub("", line, count=1)
+    if len(line) > LONG_LINE:
+        m = BOILERPLATE.search(line)
+        if m and m.start() > len(line) // 2:
+            line = line[: m.start()].rstrip(" [<(")
     return line.strip()
 
 

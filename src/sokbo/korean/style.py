@@ -159,7 +159,17 @@ def _final_plain_ending(text: str, tokens: Sequence[Token]) -> int | None:
     return i
 
 
+def ends_inside_quote(text: str) -> bool:
+    """True when a quotation opened in the sentence is still open at its end: the final
+    ending is the speaker's words (a quote running over several sentences) and stays as is."""
+    if text.count("“") > text.count("”") or text.count("‘") > text.count("’"):
+        return True
+    return text.count('"') % 2 == 1
+
+
 def _convert(text: str, tokens: Sequence[Token]) -> str:
+    if ends_inside_quote(text):
+        return text
     i = _final_plain_ending(text, tokens)
     if i is None:
         return text
