@@ -74,7 +74,10 @@ def test_review_trace_approve_publish(demo_run, tmp_path: Path):
             expect(page).to_have_url(f"{base}/posts/{draft.id}")
             expect(page.locator("#post-status")).to_have_text("검토 대기")
 
-            # click a post sentence: its source sentence is highlighted and scrolled into view
+            # click a post sentence: its source sentence is highlighted and scrolled into view;
+            # measure only once the web fonts have loaded, or the layout can still shift
+            page.wait_for_load_state("load")
+            page.evaluate("() => document.fonts.ready.then(() => true)")
             pos = page.evaluate(FIND_HIDDEN)
             assert pos is not None, "every source sentence is already visible; nothing to test"
             sent = page.locator(f'.blog .sent[data-pos="{pos}"]')

@@ -5,7 +5,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,22 +111,25 @@ def default_inputs(settings: Settings) -> list[str]:
     return [str(demo_feed())]
 
 
-def make_fetch(settings: Settings):  # -> Callable[[str], tuple[bytes, str, str | None]]
-    from sokbo.fetch import Fetcher
+FetchFn = Callable[[str], tuple[bytes, str, "str | None"]]
 
-    fetcher = Fetcher(
-        user_agent=settings.user_agent,
-        timeout=settings.http_timeout,
-        retries=settings.http_retries,
-        max_bytes=settings.http_max_bytes,
-        politeness_seconds=settings.politeness_seconds,
-    )
 
-    def fetch(url: str) -> tuple[bytes, str, str | None]:
-        page = fetcher.get(url)
-        return page.body, page.final_url, page.content_type
+@contextmanager
+def url_fetch(settings: Settings, inputs: Sequence[str]) -> Iterator[FetchFn | None]:
+    """A fetch function for the http(s) inputs, closed afterwards; None when there are none."""
+    from sokbo.ingest import is_url
+    from sokbo.sources import make_fetcher
 
-    return fetch
+    if not any(is_url(i) for i in inputs):
+        yield None
+        return
+    with make_fetcher(settings) as fetcher:
+
+        def fetch(url: str) -> tuple[bytes, str, str | None]:
+            page = fetcher.get(url)
+            return page.body, page.final_url, page.content_type
+
+        yield fetch
 
 
 def writer_options(settings: Settings):  # -> WriterOptions
@@ -313,8 +317,8 @@ def post_inputs(settings: Settings, inputs: Sequence[str]) -> RunReport:
 
     ensure_writable_dir(settings.out_dir)
     report = RunReport(out_dir=settings.out_dir)
-    fetch = make_fetch(settings) if any(i.startswith(("http:", "https:")) for i in inputs) else None
-    articles, errors = load_articles(inputs, fetch=fetch)
+    with url_fetch(settings, inputs) as fetch:
+        articles, errors = load_articles(inputs, fetch=fetch)
     report.errors.extend(str(e) for e in errors)
     unique = list({a.id: a for a in articles}.values())
     report.articles_read = len(unique)

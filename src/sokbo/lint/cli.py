@@ -27,15 +27,12 @@ _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 def _load_sources(inputs: Sequence[str]) -> list[Article]:
     """Articles from files/URLs via sokbo.ingest; any input that fails is an error."""
-    from sokbo.ingest import is_url, load_articles
+    from sokbo.config import load_settings
+    from sokbo.ingest import load_articles
+    from sokbo.pipeline import url_fetch
 
-    fetch = None
-    if any(is_url(i) for i in inputs):
-        from sokbo.config import load_settings
-        from sokbo.pipeline import make_fetch
-
-        fetch = make_fetch(load_settings(None))
-    articles, errors = load_articles(list(inputs), fetch=fetch)
+    with url_fetch(load_settings(None), inputs) as fetch:
+        articles, errors = load_articles(list(inputs), fetch=fetch)
     if errors:
         raise errors[0] if len(errors) == 1 else InputError(
             "; ".join(str(e) for e in errors), source="--sources"
