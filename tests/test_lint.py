@@ -346,6 +346,15 @@ def test_sokbo_demo_posts_lint_clean_against_their_sources(demo_run) -> None:
         assert result.findings == [], (post.name, [f.to_dict() for f in result.findings])
 
 
+def test_sokbo_demo_posts_lint_clean_without_sources(demo_run) -> None:
+    """What a user sees running `sokbo lint sokbo-out/_posts/*.html` after `make run`."""
+    settings, report = demo_run
+    assert all(p.review == "draft" and not p.findings for p in report.posts)
+    result = CliRunner().invoke(lint_command, [str(p) for p in settings.posts_dir.glob("*.html")])
+    assert result.exit_code == 0, result.output
+    assert "no findings" in result.stdout
+
+
 # -- the command --------------------------------------------------------------------------------
 
 

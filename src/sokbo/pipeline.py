@@ -145,14 +145,13 @@ def writer_options(settings: Settings):  # -> WriterOptions
 
 
 def topic_tags(story: Story) -> tuple[str, ...]:
-    try:
-        from sokbo.topic import classify_topic
-    except ImportError:  # pragma: no cover - the topic model ships with the package
-        return ()
+    """The story's topic (one of KLUE-YNAT's 7 labels) from its first headline."""
+    from sokbo.topic import classify_topic
+
     try:
         return (classify_topic(story.articles[0].title),)
-    except SokboError as e:
-        log.warning("topic model unavailable: %s", e)
+    except SokboError as e:  # a broken model file or an empty headline: post without a tag
+        log.warning("no topic tag for story %s: %s", story.id, e)
         return ()
 
 

@@ -350,6 +350,7 @@ def _write_model(out_path: Path, vec: Any, coef: np.ndarray, intercept: np.ndarr
             coef=coef.astype(np.float32),
             intercept=intercept.astype(np.float64),
         )
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; package data must be world-readable
         os.replace(tmp, out_path)
     finally:
         if os.path.exists(tmp):

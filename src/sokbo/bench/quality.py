@@ -205,12 +205,9 @@ def run_quality_bench(shared: Path, *, repo: Path | None = None) -> dict[str, An
     result: dict[str, Any] = {"summary": {}}
     for split in ("dev", "heldout"):
         result["summary"][split] = summary_bench(summ / f"{split}.jsonl")
-    try:
-        from sokbo.topic import evaluate_topic
+    from sokbo.topic import evaluate_topic
 
-        result["topic"] = evaluate_topic(shared / "data" / "ynat" / "test.jsonl")
-    except ImportError:
-        result["topic"] = None
+    result["topic"] = evaluate_topic(shared / "data" / "ynat" / "test.jsonl")
     table = (repo or Path.cwd()) / "tests" / "data" / "style_pairs.tsv"
     if table.is_file():
         from sokbo.korean.style import style_table_accuracy

@@ -17,6 +17,7 @@ CONTENT_HEAD = {"NNG", "NNP", "SN", "SL", "SH"}
 WEAK_EDGE = {"NNB", "XSN", "XPN"}
 SPACES = re.compile(r"\s+")
 CLAUSE_MARK = "\x1f"
+SHORT_HEADING = 9  # characters: a heading shorter than this gets a second phrase
 CLAUSE_SEPARATORS = {"…", "...", "..", ",", "|", "/", ";", "ㆍ…"}
 # nouns that make poor heading words (discourse and time words)
 HEADING_STOP = {
@@ -117,6 +118,10 @@ def noun_phrases(sentence: str) -> list[str]:
     return phrases
 
 
+def _lone_syllable(word: str) -> bool:
+    return len(word) == 1 and "가" <= word <= "힣"
+
+
 def make_heading(sentences: list[str], weights: dict[str, float], max_chars: int = 24) -> str:
     """A short noun phrase for a card subtitle or section heading.
 
@@ -128,9 +133,10 @@ def make_heading(sentences: list[str], weights: dict[str, float], max_chars: int
     for s in sentences:
         for p in noun_phrases(s):
             words = p.split(" ")
-            while words and words[0] in HEADING_STOP:
+            # discourse words and lone syllables (시, 대) make poor heading edges
+            while words and (words[0] in HEADING_STOP or _lone_syllable(words[0])):
                 words.pop(0)
-            while words and words[-1] in HEADING_STOP:
+            while words and (words[-1] in HEADING_STOP or _lone_syllable(words[-1])):
                 words.pop()
             if not words:
                 continue
@@ -140,7 +146,15 @@ def make_heading(sentences: list[str], weights: dict[str, float], max_chars: int
             order += 1
     if not scored:
         return ""
-    best = sorted(scored, key=lambda x: (-x[0], x[1]))[:3]
+    # the most salient phrase, plus the runner-up when the first is too short to say much
+    ranked = sorted(scored, key=lambda x: (-x[0], x[1]))
+    best = [ranked[0]]
+    if len(ranked[0][2]) < SHORT_HEADING:
+        for cand in ranked[1:]:
+            joined = dedupe_words(ranked[0][2].split(" ") + cand[2].split(" "))
+            if cand[2] not in ranked[0][2] and len(" ".join(joined)) <= max_chars:
+                best.append(cand)
+                break
     best.sort(key=lambda x: x[1])
     words: list[str] = []
     for _, _, p in best:
@@ -148,5 +162,5 @@ def make_heading(sentences: list[str], weights: dict[str, float], max_chars: int
         if len(" ".join(candidate)) <= max_chars:
             words = candidate
     if not words:
-        words = fit_words(best[0][2].split(" "), max_chars).split(" ")
+        words = fit_words(ranked[0][2].split(" "), max_chars).split(" ")
     return " ".join(words)
