@@ -17,6 +17,7 @@ def shared_dir() -> Path:
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    # httpx honours proxy variables (HTTP_PROXY, no_proxy, …): none may see loopback test traffic
     for key in list(os.environ):
         if (key.startswith("SOKBO_") and key != "SOKBO_SHARED") or key.lower().endswith("_proxy"):
             monkeypatch.delenv(key, raising=False)
@@ -41,3 +42,13 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("demo-run") / "out"
     settings = load_settings().with_overrides(out_dir=out)
     return settings, run_pipeline(settings)
+
+
+@pytest.fixture
+def site():
+    """A fictional news site (feeds and pages) served over real HTTP on 127.0.0.1."""
+    from loopback import LoopbackServer
+    from newssite import news_site
+
+    with LoopbackServer() as srv:
+        yield news_site(srv)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import DATA
+
 from sokbo.cli import cli
 
 INPUTS = DATA / "inputs"

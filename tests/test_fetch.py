@@ -24,13 +24,6 @@ HTML_EUCKR_HTTP_EQUIV = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    # httpx honours proxy variables; a proxy must never see loopback test traffic.
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
-                 "all_proxy", "NO_PROXY", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
 
 @pytest.fixture
 def server() -> Iterator[LoopbackServer]:

@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from postparse import parse_post
+
 from sokbo.cli import cli
 from sokbo.config import load_settings
 from sokbo.korean.style import to_polite

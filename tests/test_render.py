@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from postparse import Node, parse_post
+
 from sokbo.models import Card, Post, PostSentence, Section, SourceRef
 from sokbo.render import render_post
 from sokbo.render.common import dump_front_matter

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from newssite import (
     assert_no_unsafe_markup,
     cited_outlets,
     fast_settings,
-    news_site,
     post_files,
     serve,
     write_config,
@@ -38,18 +36,6 @@ from sokbo.store import Store
 SATELLITE_OUTLETS = {"온누리신문", "미래방송"}
 FESTIVAL = "donghae-gangneung-festival.html"
 
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
-                 "all_proxy", "NO_PROXY", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def site() -> Iterator[LoopbackServer]:
-    with LoopbackServer() as srv:
-        yield news_site(srv)
 
 
 def _run(args: list[str]) -> tuple[int, str, str]:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,6 @@ from newssite import (
     assert_consistent_db,
     assert_no_unsafe_markup,
     fast_settings,
-    news_site,
     post_files,
     write_config,
 )
@@ -33,18 +32,6 @@ from sokbo.watch import StopSignal, parse_interval, watch, watch_lock
 
 FESTIVAL = (DEMO / "donghae-gangneung-festival.html").read_bytes()
 
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
-                 "all_proxy", "NO_PROXY", "no_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def site() -> Iterator[LoopbackServer]:
-    with LoopbackServer() as srv:
-        yield news_site(srv)
 
 
 @pytest.mark.parametrize(("text", "seconds"), [

@@ -5,8 +5,8 @@ import json
 import re
 
 import pytest
-
 from conftest import shared_dir
+
 from sokbo.errors import DraftError
 from sokbo.extract import article_from_text
 from sokbo.korean.headline import compress_headline, make_heading, noun_phrases

@@ -40,7 +40,9 @@ SHORT_SENTENCE_TERMS = 8
 # the same fact from two outlets shares its figures: "96억 달러", "18.2%"
 FIGURE = re.compile(r"\d[\d,.]*\s*(?:%|퍼센트|억|만|천|조|원|달러|명|개|건|km|㎞|배|위|차례|시간)?")
 # sentences opening with a back-reference read badly out of context
-BACK_REFERENCE = re.compile(r"^(이에|이는|이와|그는|그러나|하지만|또한|또|이어|이날|한편|그러면서)\b")
+BACK_REFERENCE = re.compile(
+    r"^(이에|이는|이와|그는|그러나|하지만|또한|또|이어|이날|한편|그러면서)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)

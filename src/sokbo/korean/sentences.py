@@ -21,7 +21,7 @@ def split_sentences(text: str, source_id: str) -> list[Sentence]:
         return []
     kiwi = get_kiwi()
     spans: list[tuple[int, int]] = []
-    for (offset, line), sents in zip(
+    for (offset, _line), sents in zip(
         lines, kiwi.split_into_sents([ln for _, ln in lines], return_sub_sents=False), strict=True
     ):
         for s in sents:

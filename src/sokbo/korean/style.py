@@ -258,4 +258,4 @@ def style_table_accuracy(path: str | Path | None = None) -> tuple[int, int]:
             raise InputError(f"line {number} needs a plain and a polite column", source=str(path))
         pairs.append(row)
     got = to_polite_many([row[0] for row in pairs])
-    return sum(g == row[1] for g, row in zip(got, pairs)), len(pairs)
+    return sum(g == row[1] for g, row in zip(got, pairs, strict=True)), len(pairs)

@@ -64,16 +64,21 @@ def front_matter(post: Post, *, extra: bool = True) -> dict[str, Any]:
         data["date"] = post.date.isoformat()
         if post.tags:
             data["tags"] = list(post.tags)
-        data["sources"] = [
-            {
-                "outlet": s.outlet,
-                "title": s.title,
-                "url": safe_url(s.url) or "",
-                "published": s.published.isoformat() if s.published else "",
-            }
-            for s in post.sources
-        ]
+        data["sources"] = source_list(post)
     return data
+
+
+def source_list(post: Post) -> list[dict[str, str]]:
+    """The post's sources for front matter: outlet, title, safe URL, publication time."""
+    return [
+        {
+            "outlet": s.outlet,
+            "title": s.title,
+            "url": safe_url(s.url) or "",
+            "published": s.published.isoformat() if s.published else "",
+        }
+        for s in post.sources
+    ]
 
 
 @cache

@@ -11,7 +11,7 @@ from typing import Any
 
 from sokbo.models import Post
 from sokbo.render import Renderer, RenderOptions
-from sokbo.render.common import FoldedStr, dump_front_matter, safe_url
+from sokbo.render.common import FoldedStr, dump_front_matter, safe_url, source_list
 from sokbo.render.markdown import body_context, render_markdown_template
 
 
@@ -29,15 +29,7 @@ def front_matter(post: Post) -> dict[str, Any]:
         "summary": summary,
         "description": summary,
         "image": safe_url(post.image) or "",
-        "sources": [
-            {
-                "outlet": s.outlet,
-                "title": s.title,
-                "url": safe_url(s.url) or "",
-                "published": s.published.isoformat() if s.published else "",
-            }
-            for s in post.sources
-        ],
+        "sources": source_list(post),
     }
     return data
 
