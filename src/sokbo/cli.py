@@ -168,13 +168,16 @@ def _print_report(report: Any, as_json: bool, *, command: str) -> None:
         from rich.table import Table
 
         console = Console(soft_wrap=True)
+        if not console.is_terminal:  # piped or captured: do not squeeze the table into 80 columns
+            console = Console(soft_wrap=True, width=160)
         # errors, titles and outlets come from the web: "[/x]" in them is text, not markup
         for err in report.errors:
             console.print(f"[yellow]skipped:[/] {escape(err)}", markup=True, highlight=False)
         if report.posts:
             table = Table(title=f"sokbo {command}: posts in {report.out_dir}")
-            for col in ("story", "outlets", "sentences", "status", "post"):
+            for col in ("story", "outlets", "sentences", "status"):
                 table.add_column(col)
+            table.add_column("post", overflow="fold")
             for p in report.posts:
                 outlets = ", ".join(dict.fromkeys(a.outlet for a in p.articles))
                 n = len(p.post.all_sentences()) if p.post else "-"
