@@ -129,3 +129,31 @@ def test_json_output_shape(tmp_path: Path, demo_dir: Path) -> None:
     assert {"path", "title", "story_id", "sources", "sentences"} <= set(post)
     assert {"outlet", "url", "title"} <= set(post["sources"][0])
     assert {"text", "source_id", "sentence_index"} <= set(post["sentences"][0])
+
+
+def test_new_article_joining_a_posted_story_updates_that_post(tmp_path: Path,
+                                                              demo_dir: Path) -> None:
+    """The earliest 부산 article arrives late: the story keeps its id and file, gains a source."""
+    import re as _re
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(demo_dir, corpus)
+    full = (corpus / "feed.xml").read_text("utf-8")
+    items = _re.findall(r"<item>.*?</item>", full, flags=_re.S)
+    late = next(i for i in items if "hanbit-busan-wind.html" in i)
+    (corpus / "partial.xml").write_text(full.replace(late, ""), "utf-8")
+    settings = load_settings().with_overrides(out_dir=tmp_path / "out")
+
+    first = run_pipeline(settings, [str(corpus / "partial.xml")])
+    busan = next(p for p in first.posts if any("부산" in a.title for a in p.articles))
+    assert len(busan.articles) == 2
+
+    second = run_pipeline(settings, [str(corpus / "feed.xml")])
+    after = {p.story_id: p for p in second.posts}
+    assert after[busan.story_id].status == "updated"
+    assert len(after[busan.story_id].articles) == 3
+    assert after[busan.story_id].path == busan.path
+    assert sum(1 for p in second.posts if p.status == "new") == 0
+    assert len(list(settings.posts_dir.iterdir())) == len(first.posts)
+    links = parse_post(busan.path.read_text("utf-8"))[2].count('rel="noopener nofollow"')
+    assert links == 3
