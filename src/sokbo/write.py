@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sokbo.errors import DraftError
 from sokbo.korean.clean import hangul_ratio
 from sokbo.korean.headline import compress_headline, make_heading, noun_phrases
-from sokbo.korean.kiwi import get_kiwi
+from sokbo.korean.kiwi import tokenize, tokenize_many
 from sokbo.korean.style import ends_inside_quote, speech_level, to_polite_many
 from sokbo.models import (
     Article,
@@ -65,10 +65,9 @@ class Scored:
 
 def content_terms(texts: Sequence[str]) -> list[list[str]]:
     """Content morphemes of each text, one Kiwi pass for all."""
-    kiwi = get_kiwi()
     return [
         [t.form.lower() for t in toks if t.tag in CONTENT_TAGS]
-        for toks in kiwi.tokenize(list(texts))
+        for toks in tokenize_many(list(texts))
     ]
 
 
@@ -86,6 +85,7 @@ def candidate_sentences(story: Story) -> list[Scored]:
             if ends_inside_quote(t):
                 continue  # part of a quote spanning sentences: out of context on its own
             out.append(Scored(s, rank, []))
+    tokenize_many([c.sentence.text for c in out])  # one Kiwi pass; the rest hits the cache
     levels = [speech_level(c.sentence.text) for c in out]
     return [c for c, lv in zip(out, levels, strict=True) if lv in ("plain", "polite")]
 
@@ -310,7 +310,6 @@ def choose_key_sentences(cands: list[Scored], chosen: list[int], k: int, sim) ->
     """
     from sokbo.lint.nlp import contains_mention, mentions, normalise
 
-    kiwi = get_kiwi()
     figures = {i: figures_of(c.sentence.text) for i, c in enumerate(cands)}
     extra = [
         i for i in sorted(range(len(cands)), key=lambda i: -cands[i].score)
@@ -320,7 +319,7 @@ def choose_key_sentences(cands: list[Scored], chosen: list[int], k: int, sim) ->
     # an excerpt sentence may become a key sentence as a last resort; the excerpt is refilled
     pool = chosen[k:] + extra + chosen[:k]
     found = {
-        i: [m for m in mentions(kiwi.tokenize(cands[i].sentence.text))
+        i: [m for m in mentions(tokenize(cands[i].sentence.text))
             if not m.abbreviation and (m.kind == "name" or m.has_unit)]
         for i in pool
     }

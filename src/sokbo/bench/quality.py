@@ -172,30 +172,51 @@ def summary_bench(path: Path, weights=None) -> dict[str, Any]:
 
 
 def traceability(records: Sequence[Record]) -> dict[str, Any]:
-    """Write a full post for each article; count output sentences equal to a restyled source."""
+    """Write, render and lint a full post per article, as `sokbo run` does; count output
+    sentences equal to a restyled source sentence, and time the work against a Kiwi-only pass
+    over the same texts (a ratio survives a noisy machine, a time does not)."""
     from sokbo.errors import DraftError
     from sokbo.extract import article_from_text
+    from sokbo.korean.kiwi import clear_token_cache, get_kiwi
     from sokbo.korean.style import to_polite_many
+    from sokbo.lint import lint_text
     from sokbo.models import Story
+    from sokbo.render import render_post
     from sokbo.write import WriterOptions, write_post
 
+    kiwi = get_kiwi()
+    clear_token_cache()  # the summary runs above analysed these texts already
     total = traced = posts = skipped = 0
+    pipeline_s = kiwi_s = 0.0
     for rec in records:
+        text = "\n".join(rec.lines)
+        t0 = time.perf_counter()
+        kiwi.tokenize(text)
+        t1 = time.perf_counter()
+        kiwi_s += t1 - t0
         try:
-            article = article_from_text("\n".join(rec.lines), title=rec.title, url="",
-                                        outlet=rec.dataset, source=rec.id)
+            article = article_from_text(text, title=rec.title, url="", outlet=rec.dataset,
+                                        source=rec.id)
             post = write_post(Story(id=rec.id, articles=(article,)), WriterOptions())
+            lint_text(render_post(post)[1], sources=[article])
         except DraftError:
             skipped += 1
             continue
+        finally:
+            pipeline_s += time.perf_counter() - t1
         posts += 1
         sents = post.all_sentences()
         sources = {s.id: s.text for s in article.sentences}
         restyled = to_polite_many([sources[f"{s.source_id}#{s.index}"] for s in sents])
         total += len(sents)
         traced += sum(1 for s, r in zip(sents, restyled, strict=True) if s.text == r)
-    return {"posts": posts, "skipped_too_short": skipped, "sentences": total,
-            "traceable": traced, "rate": round(traced / total, 4) if total else math.nan}
+    return {
+        "posts": posts, "skipped_too_short": skipped, "sentences": total, "traceable": traced,
+        "rate": round(traced / total, 4) if total else math.nan,
+        "articles_per_s": round(len(records) / pipeline_s, 1) if pipeline_s else None,
+        "kiwi_only_articles_per_s": round(len(records) / kiwi_s, 1) if kiwi_s else None,
+        "time_ratio_to_kiwi_only": round(pipeline_s / kiwi_s, 2) if kiwi_s else None,
+    }
 
 
 def run_quality_bench(shared: Path, *, repo: Path | None = None) -> dict[str, Any]:
@@ -252,6 +273,9 @@ def tables(report: dict[str, Any]) -> list[Any]:
     t.add_row("output sentences traceable",
               f"{tr['traceable']}/{tr['sentences']} ({tr['rate']:.2%}) in {tr['posts']} posts")
     t.add_row("articles too short for a post", str(tr["skipped_too_short"]))
+    t.add_row("articles/s, extract → write → render → lint",
+              f"{tr['articles_per_s']} ({tr['time_ratio_to_kiwi_only']}× a Kiwi-only pass at "
+              f"{tr['kiwi_only_articles_per_s']}/s)")
     out.append(t)
     return out
 

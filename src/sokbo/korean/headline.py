@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sokbo.korean.kiwi import get_kiwi
+from sokbo.korean.kiwi import get_kiwi, tokenize
 
 PUNCT_TAGS = {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SB"}
 NOUNISH = {"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH", "XSN", "XPN"}
@@ -91,7 +91,7 @@ def fit_words(words: list[str], max_chars: int) -> str:
 
 def noun_phrases(sentence: str) -> list[str]:
     """Maximal runs of noun-like tokens, as written in the sentence ('해상풍력 단지 1조 원')."""
-    tokens = get_kiwi().tokenize(sentence)
+    tokens = tokenize(sentence)
     phrases: list[str] = []
     run: list = []
 

@@ -29,3 +29,33 @@ def get_kiwi() -> Kiwi:
     """The process-wide Kiwi instance, loaded on first use."""
     with _lock:
         return _load()
+
+
+# The writer, the style converter and the linter look at the same sentences in turn (speech
+# level, content words, restyling, names and figures); analysing each text once is most of the
+# pipeline's speed. Tokens are read-only, so they can be shared.
+_TOKEN_CACHE: dict[str, list] = {}
+TOKEN_CACHE_SIZE = 50_000
+
+
+def tokenize_many(texts: list[str]) -> list[list]:
+    """Kiwi tokens (default options) for each text, analysed once per process and cached."""
+    missing = list(dict.fromkeys(t for t in texts if t not in _TOKEN_CACHE))
+    if missing:
+        kiwi = get_kiwi()
+        if len(_TOKEN_CACHE) + len(missing) > TOKEN_CACHE_SIZE:
+            _TOKEN_CACHE.clear()
+        for text, tokens in zip(missing, kiwi.tokenize(missing), strict=True):
+            _TOKEN_CACHE[text] = list(tokens)
+    return [_TOKEN_CACHE[t] if t in _TOKEN_CACHE else list(get_kiwi().tokenize(t))
+            for t in texts]
+
+
+def tokenize(text: str) -> list:
+    """Cached Kiwi tokens of one text."""
+    return tokenize_many([text])[0]
+
+
+def clear_token_cache() -> None:
+    """Forget cached analyses (benchmarks time a cold pass)."""
+    _TOKEN_CACHE.clear()

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from sokbo.errors import InputError
-from sokbo.korean.kiwi import get_kiwi
+from sokbo.korean.kiwi import tokenize, tokenize_many
 
 if TYPE_CHECKING:
     from kiwipiepy import Token
@@ -188,7 +188,7 @@ def to_polite(sentence: str) -> str:
     """
     if not sentence.strip():
         return sentence
-    return _convert(sentence, get_kiwi().tokenize(sentence))
+    return _convert(sentence, tokenize(sentence))
 
 
 def to_polite_many(sentences: Iterable[str]) -> list[str]:
@@ -196,7 +196,7 @@ def to_polite_many(sentences: Iterable[str]) -> list[str]:
     texts = list(sentences)
     if not texts:
         return []
-    results = get_kiwi().tokenize(texts)
+    results = tokenize_many(texts)
     return [
         _convert(text, tokens) if text.strip() else text
         for text, tokens in zip(texts, results, strict=True)
@@ -213,7 +213,7 @@ def speech_level(sentence: str) -> SpeechLevel:
     """
     if not sentence.strip():
         return "other"
-    tokens = get_kiwi().tokenize(sentence)
+    tokens = tokenize(sentence)
     if _final_plain_ending(sentence, tokens) is not None:
         return "plain"
     i = _ending_index(tokens, sentence)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from sokbo.korean.kiwi import get_kiwi
+from sokbo.korean.kiwi import tokenize, tokenize_many
 from sokbo.korean.sentences import split_sentences
 from sokbo.lint.nlp import content_morphemes, normalise, quotes
 from sokbo.lint.parse import Block, LintSentence, ParsedPost, TextRun
@@ -92,7 +92,7 @@ class Context:
     def tokens(self, text: str) -> list[Token]:
         """Kiwi tokens of a text, analysed once per lint run."""
         if text not in self._tokens:
-            self._tokens[text] = list(get_kiwi().tokenize(text))
+            self._tokens[text] = tokenize(text)
         return self._tokens[text]
 
     @cached_property
@@ -108,7 +108,7 @@ class Context:
         """Content morphemes of every single source sentence, then of every two consecutive
         ones (single sentences first, so a tie names the one sentence that says it all)."""
         sents = self.source_sentences
-        sets = [content_morphemes(t) for t in get_kiwi().tokenize([s.text for s in sents])]
+        sets = [content_morphemes(t) for t in tokenize_many([s.text for s in sents])]
         pairs = [
             (sents[i], sets[i] | sets[i + 1])
             for i in range(len(sents) - 1)
