@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 import yaml
 from postparse import Node, parse_post
+from test_render_formats import make_post
 
-from sokbo.models import Card, Post, PostSentence, Section, SourceRef
 from sokbo.render import render_post
 from sokbo.render.common import dump_front_matter
 
@@ -86,31 +85,6 @@ def check_structure(text: str) -> dict:
     return {"meta": meta, "cards": cards, "sections": sections, "links": links, "body": body}
 
 
-def _sample_post(title: str = "부산시 해상풍력 1조 투자", url: str = "https://a.example/1") -> Post:
-    def s(text: str, i: int, role: str = "body") -> PostSentence:
-        return PostSentence(text=text, source_id="a1", index=i, role=role)
-
-    sents = [s(f"부산시가 {n}번째 계획을 발표했습니다.", n) for n in range(12)]
-    return Post(
-        story_id="s1",
-        title=title,
-        slug="busan",
-        date=datetime.fromisoformat("2026-11-21T10:15:00+09:00"),
-        excerpt=tuple(sents[:3]),
-        cards=(
-            Card("부산시 계획", tuple(sents[:2]), "부산시", sents[3]),
-            Card("해상풍력", tuple(sents[2:3]), "계획", sents[4]),
-        ),
-        sections=(
-            Section("첫 단계", ((sents[5],), (sents[6], sents[7]))),
-            Section("다음 단계", ((sents[8],), (sents[9],))),
-        ),
-        sources=(SourceRef("a1", "한빛일보", "제목", url, None),),
-        image="https://img.example/banner.png",
-        image_alt="info 속보",
-    )
-
-
 def test_demo_posts_follow_format(demo_run) -> None:
     settings, report = demo_run
     assert len(report.posts) >= 3
@@ -145,25 +119,25 @@ def test_demo_post_file_names(demo_run) -> None:
     ['제목: "따옴표" # 해시', "---", "줄\n바꿈", "이모지 🎉 포함 'single'", "[단독] 대괄호 {중괄호}"],
 )
 def test_front_matter_round_trips_awkward_titles(title: str) -> None:
-    _, text = render_post(_sample_post(title=title))
+    _, text = render_post(make_post(title=title))
     meta, _, _ = parse_post(text)
     assert meta["title"] == title
 
 
 def test_front_matter_uses_folded_excerpt_and_quoted_image() -> None:
-    _, text = render_post(_sample_post())
+    _, text = render_post(make_post())
     assert "\nexcerpt: >\n" in text and "\nfeature_text: >\n" in text
     assert "\nimage: 'https://img.example/banner.png'\n" in text
 
 
 def test_unsafe_source_url_is_not_linked() -> None:
-    _, text = render_post(_sample_post(url="javascript:alert(1)"))
+    _, text = render_post(make_post(url="javascript:alert(1)"))
     assert "javascript:" not in text
     assert "한빛일보" in text.split("출처:")[1]
 
 
 def test_markup_in_text_is_escaped() -> None:
-    post = _sample_post(title="<script>alert(1)</script>")
+    post = make_post(title="<script>alert(1)</script>")
     _, text = render_post(post)
     body = text.split("\n---\n", 1)[1]
     assert "<script" not in body
@@ -177,5 +151,5 @@ def test_dump_front_matter_is_safe_yaml() -> None:
 
 
 def test_render_path(tmp_path: Path) -> None:
-    rel, _ = render_post(_sample_post())
+    rel, _ = render_post(make_post())
     assert rel == "_posts/2026-11-21-busan.html"

@@ -279,3 +279,10 @@ def test_get_renderer_unknown_format() -> None:
 
     with pytest.raises(RenderError, match="hugo, jekyll, markdown"):
         get_renderer("wordpress")
+
+
+def test_configurable_formats_are_the_registered_renderers() -> None:
+    from sokbo.config import FORMATS
+    from sokbo.render import renderer_names
+
+    assert sorted(FORMATS) == renderer_names()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_publish import copy_state
 
 from sokbo.cli_publish import site_command
 from sokbo.config import Settings
@@ -70,14 +71,7 @@ class Page(HTMLParser):
 @pytest.fixture
 def state(demo_run, tmp_path: Path) -> Settings:
     settings, _ = demo_run
-    out = tmp_path / "out"
-    out.mkdir()
-    src, dst = sqlite3.connect(settings.db_path), sqlite3.connect(out / "sokbo.db")
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return settings.with_overrides(out_dir=out)
+    return copy_state(settings, tmp_path / "out")
 
 
 def test_index_lists_every_post_newest_first(state: Settings) -> None:

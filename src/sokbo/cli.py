@@ -127,10 +127,9 @@ def _settings(config_path: str | None, out_dir: str | None, fmt: str | None = No
                                    template_dir=Path(template_dir) if template_dir else None)
 
 
-FORMATS = ("jekyll", "hugo", "markdown")
-
-
 def format_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    from sokbo.config import FORMATS
+
     fn = click.option("--template", "template_dir", type=click.Path(file_okay=False,
                       exists=True), default=None,
                       help="Folder of Jinja templates overriding the shipped ones by name "

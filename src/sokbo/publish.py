@@ -11,7 +11,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,17 +133,11 @@ def _select(store: Store, post_ids: Sequence[int] | None,
     if post_ids is None:
         candidates = store.list_posts("approved")
     else:
-        candidates = []
-        for pid in dict.fromkeys(post_ids):
-            record = store.get_post_by_id(pid)
-            if record is None:
-                skipped.append(PostOutcome(pid, "", None, "skipped", f"no post with id {pid}"))
-            elif record.status not in PUBLISHABLE_BY_ID:
-                skipped.append(PostOutcome(
-                    pid, record.title, None, "skipped",
-                    f"status is {record.status}; only approved or draft posts are published"))
-            else:
-                candidates.append(record)
+        candidates = _records_by_id(
+            store, post_ids, skipped, allowed=PUBLISHABLE_BY_ID,
+            refuse=lambda r: PostOutcome(
+                r.id, r.title, None, "skipped",
+                f"status is {r.status}; only approved or draft posts are published"))
     chosen = []
     for record in candidates:
         reason = _blocked_reason(record)
@@ -154,6 +148,22 @@ def _select(store: Store, post_ids: Sequence[int] | None,
     return chosen
 
 
+def _records_by_id(store: Store, post_ids: Sequence[int], skipped: list[PostOutcome], *,
+                   allowed: Sequence[str],
+                   refuse: Callable[[PostRecord], PostOutcome]) -> list[PostRecord]:
+    """The posts with these ids whose status is allowed; an outcome for each one that is not."""
+    records = []
+    for pid in dict.fromkeys(post_ids):
+        record = store.get_post_by_id(pid)
+        if record is None:
+            skipped.append(PostOutcome(pid, "", None, "skipped", f"no post with id {pid}"))
+        elif record.status not in allowed:
+            skipped.append(refuse(record))
+        else:
+            records.append(record)
+    return records
+
+
 def approve_posts(settings: Settings, post_ids: Sequence[int] | None = None) -> ApproveReport:
     """Mark posts ``approved``: the given ids, or every draft. Posts with lint errors are not."""
     report = ApproveReport()
@@ -161,18 +171,11 @@ def approve_posts(settings: Settings, post_ids: Sequence[int] | None = None) -> 
         if post_ids is None:
             records = store.list_posts("draft")
         else:
-            records = []
-            for pid in dict.fromkeys(post_ids):
-                record = store.get_post_by_id(pid)
-                if record is None:
-                    report.skipped.append(
-                        PostOutcome(pid, "", None, "skipped", f"no post with id {pid}"))
-                elif record.status not in ("draft", "approved"):
-                    report.skipped.append(PostOutcome(
-                        pid, record.title, record.path, "skipped",
-                        f"status is {record.status}; only drafts can be approved"))
-                else:
-                    records.append(record)
+            records = _records_by_id(
+                store, post_ids, report.skipped, allowed=("draft", "approved"),
+                refuse=lambda r: PostOutcome(
+                    r.id, r.title, r.path, "skipped",
+                    f"status is {r.status}; only drafts can be approved"))
         with store.transaction() as db:
             for record in records:
                 reason = _blocked_reason(record)

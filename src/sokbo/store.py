@@ -314,16 +314,6 @@ class Store:
             return None
         return post_from_dict(json.loads(row[0]))
 
-    def update_post_title(self, post_id: int, title: str, rendered: str, content_hash: str,
-                          post: Post, db: sqlite3.Connection | None = None) -> None:
-        conn = db or self.db
-        conn.execute(
-            "UPDATE posts SET title = ?, rendered = ?, content_hash = ?, post_json = ?, "
-            "updated = ? WHERE id = ?",
-            (title, rendered, content_hash, json.dumps(post_to_dict(post), ensure_ascii=False),
-             now_iso(), post_id),
-        )
-
     def post_sentences(self, post_id: int) -> list[sqlite3.Row]:
         return self.db.execute(
             "SELECT * FROM post_sentences WHERE post_id = ? ORDER BY position", (post_id,)
@@ -337,13 +327,6 @@ class Store:
             "updated = ? WHERE id = ?",
             (status, published_hash, now_iso(), post_id),
         )
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "articles": self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0],
-            "stories": self.db.execute("SELECT COUNT(*) FROM stories").fetchone()[0],
-            "posts": self.db.execute("SELECT COUNT(*) FROM posts").fetchone()[0],
-        }
 
     # --- feeds and pages (conditional GET) ---------------------------------------------
 
