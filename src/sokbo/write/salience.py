@@ -1,0 +1,90 @@
+"""How much each sentence matters: TextRank centrality, lead position, overlap with the headline.
+
+Shared with `sokbo bench quality`, which scores the same salience against human summaries.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from sokbo.korean.kiwi import tokenize_many
+from sokbo.write.prepare import Scored
+
+CONTENT_TAGS = {"NNG", "NNP", "SN", "SL", "SH", "XR", "VV", "VA", "NR"}
+# centrality, lead position, headline overlap: chosen on summ/dev (see `sokbo bench quality`)
+SALIENCE_WEIGHTS = (1.0, 0.5, 0.3)
+SHORT_SENTENCE_TERMS = 8
+# sentences opening with a back-reference read badly out of context
+BACK_REFERENCE = re.compile(
+    r"^(이에|이는|이와|그는|그러나|하지만|또한|또|이어|이날|한편|그러면서)\b"
+)
+
+
+def content_terms(texts: Sequence[str]) -> list[list[str]]:
+    """Content morphemes of each text, one Kiwi pass for all."""
+    return [
+        [t.form.lower() for t in toks if t.tag in CONTENT_TAGS]
+        for toks in tokenize_many(list(texts))
+    ]
+
+
+def salience(
+    terms: list[list[str]],
+    positions: Sequence[int],
+    *,
+    title_terms: list[str] | None = None,
+    penalties: Sequence[float] | None = None,
+    weights: tuple[float, float, float] = (0.5, 0.5, 0.0),
+):  # -> (scores, similarity matrix)
+    """Salience of each sentence: TextRank centrality, lead position, overlap with the headline.
+
+    ``weights`` mixes the three signals; each is scaled to [0, 1] first.
+    """
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    n = len(terms)
+    vec = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
+    docs = [t or ["∅"] for t in terms]
+    if title_terms:
+        docs = docs + [title_terms]
+    x = vec.fit_transform(docs)
+    full = (x @ x.T).toarray()
+    sim = full[:n, :n].copy()
+    np.fill_diagonal(sim, 0.0)
+    rows = sim.sum(axis=1, keepdims=True)
+    trans = np.divide(sim, rows, out=np.full_like(sim, 1.0 / max(n, 1)), where=rows > 0)
+    pr = np.full(n, 1.0 / n)
+    for _ in range(50):
+        pr = 0.15 / n + 0.85 * trans.T @ pr
+    pr = pr / pr.max()
+    position = np.array([1.0 / math.sqrt(1 + p) for p in positions])
+    title_sim = full[:n, n] if title_terms else np.zeros(n)
+    if title_sim.max() > 0:
+        title_sim = title_sim / title_sim.max()
+    w_pr, w_pos, w_title = weights
+    scores = w_pr * pr + w_pos * position + w_title * title_sim
+    # subheads and fragments ("반으로 접을 수도 있다") carry less than full sentences
+    scores = scores * np.array([min(1.0, len(t) / SHORT_SENTENCE_TERMS) for t in terms])
+    if penalties is not None:
+        scores = scores * np.asarray(penalties)
+    return scores, sim
+
+
+def score_sentences(cands: list[Scored], title: str | None = None):  # -> similarity matrix
+    """Set each candidate's salience; return the candidates' similarity matrix."""
+    texts = [c.sentence.text for c in cands]
+    all_terms = content_terms(texts + ([title] if title else []))
+    for c, terms in zip(cands, all_terms, strict=False):
+        c.terms = terms
+    scores, sim = salience(
+        [c.terms for c in cands],
+        [c.sentence.index for c in cands],
+        title_terms=all_terms[-1] if title else None,
+        penalties=[0.6 if BACK_REFERENCE.match(t) else 1.0 for t in texts],
+        weights=SALIENCE_WEIGHTS,
+    )
+    for c, score in zip(cands, scores, strict=True):
+        c.score = float(score)
+    return sim
