@@ -1,7 +1,8 @@
 """Format rules: the front matter (SB2xx) and the body layout of FORMAT.md (SB3xx).
 
 The Jekyll layout nests ``<h2>`` inside ``<p>`` for theme compatibility; that is accepted here,
-and so is a bare ``<h2>`` followed by paragraphs (the Hugo and Markdown renderers).
+and so is a bare ``<h2>`` followed by paragraphs (the Hugo and Markdown renderers). A body may
+take any of the post shapes in ``sokbo.shapes`` (full, compact for short articles, brief).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from sokbo.lint.context import Context, line_location
 from sokbo.lint.parse import SPACER_ATTR, Block
 from sokbo.lint.rules import Hit, rule
+from sokbo.shapes import SHAPES, shapes_fitting
 
 TITLE_MAX_CHARS = 30
 # key → (type check, type named in messages)
@@ -200,22 +202,27 @@ def check_image(ctx: Context) -> Iterator[Hit]:
         )
 
 
+CARD_COUNTS = sorted({s.cards for s in SHAPES})
+
+
 @rule(
     "SB302",
     "summary-cards",
     "error",
-    "not exactly two summary cards (red subtitle paragraph + blue key sentence)",
+    "not two summary cards (red subtitle paragraph + blue key sentence), nor none (brief post)",
 )
 def check_cards(ctx: Context) -> Iterator[Hit]:
     lead = layout(ctx.blocks).lead
-    if [b.kind for b in lead] != ["card", "key", "card", "key"]:
+    kinds = [b.kind for b in lead]
+    if kinds not in (["card", "key"] * n for n in CARD_COUNTS):
         where = line_location(lead[0].line if lead else ctx.post.body_line)
         yield Hit(
             where,
             _kinds(lead),
-            "요약 카드는 빨간 소제목 문단과 파란 핵심 문장 문단 두 쌍이어야 합니다",
+            "요약 카드는 빨간 소제목 문단과 파란 핵심 문장 문단 두 쌍이어야 합니다 "
+            "(짧은 글은 카드 없이)",
             f"expected two summary cards (card key card key) before the first section, "
-            f"found: {_kinds(lead)}",
+            f"or none in a brief post; found: {_kinds(lead)}",
         )
         return
     sentences = ctx.post.sentences
@@ -235,29 +242,50 @@ def check_cards(ctx: Context) -> Iterator[Hit]:
             )
 
 
+def _shape_rule(cards: int) -> tuple[str, str]:
+    """What the shapes with this many cards allow, in Korean and English."""
+    fitting = [s for s in SHAPES if s.cards == cards] or list(SHAPES)
+    ko = " 또는 ".join(
+        f"섹션 {s.sections[0]}~{s.sections[1]}개, "
+        f"섹션마다 문단 {s.paragraphs[0]}~{s.paragraphs[1]}개" for s in fitting)
+    en = " or ".join(
+        f"{s.sections[0]}–{s.sections[1]} sections of {s.paragraphs[0]}–{s.paragraphs[1]} "
+        f"paragraphs ({s.name})" for s in fitting)
+    return ko, en
+
+
 @rule(
     "SB303",
     "sections",
     "error",
-    "not 2–3 h2 sections of 2–3 paragraphs each, or text outside any section",
+    "h2 sections that fit no post shape (full: 2–3 sections of 2–3 paragraphs; compact and "
+    "brief for short articles), or text outside any section",
 )
 def check_sections(ctx: Context) -> Iterator[Hit]:
     lay = layout(ctx.blocks)
-    if not 2 <= len(lay.sections) <= 3:
+    cards = sum(1 for b in lay.lead if b.kind == "card")
+    counts = [s.count for s in lay.sections]
+    # a wrong number of cards is SB302's finding: judge the sections by any shape then
+    fits = (shapes_fitting(cards, counts) if cards in CARD_COUNTS
+            else [s for s in SHAPES if s.fits(s.cards, counts)])
+    if not fits:
+        ko, en = _shape_rule(cards)
         where = lay.sections[0].heading.line if lay.sections else ctx.post.body_line
         yield Hit(
             line_location(where),
-            " / ".join(s.heading.title for s in lay.sections),
-            f"본문 섹션(h2)은 2~3개여야 합니다 (현재 {len(lay.sections)}개)",
-            f"expected 2–3 h2 sections, found {len(lay.sections)}",
+            " / ".join(f"{s.heading.title} ({s.count})" for s in lay.sections),
+            f"본문 섹션이 글 형식에 맞지 않습니다 (카드 {cards}개: {ko}; "
+            f"현재 섹션 {len(counts)}개, 문단 {counts})",
+            f"sections fit no post shape: with {cards} cards, expected {en}; found "
+            f"{len(counts)} sections with {counts} paragraphs",
         )
     for section in lay.sections:
-        if not section.heading.title.strip() or not 2 <= section.count <= 3:
+        if not section.heading.title.strip():
             yield Hit(
                 line_location(section.heading.line),
-                section.heading.title or section.heading.text,
-                f"섹션은 제목과 2~3개 문단이어야 합니다 (현재 {section.count}개)",
-                f"a section needs a heading and 2–3 paragraphs, found {section.count}",
+                section.heading.text,
+                "섹션 제목이 비어 있습니다",
+                "a section heading is empty",
             )
     for block in lay.strays:
         yield Hit(
