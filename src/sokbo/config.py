@@ -96,6 +96,17 @@ def load_settings(path: str | Path | None = None) -> Settings:
     return _validate(raw, config_path)
 
 
+def _check_urls(post: dict[str, Any], src: str | None) -> None:
+    """post.image and post.cta_url end up in <img src>/<a href>: http(s) only (or empty)."""
+    from sokbo.safetext import safe_url
+
+    for key in ("image", "cta_url"):
+        value = post.get(key)
+        if value and (not isinstance(value, str) or safe_url(value) is None):
+            raise ConfigError(f"post.{key} must be an http(s) URL, not {str(value)[:60]!r}",
+                              source=src)
+
+
 def _validate(raw: dict[str, Any], config_path: Path | None) -> Settings:
     src = str(config_path) if config_path else None
     try:
@@ -112,6 +123,7 @@ def _validate(raw: dict[str, Any], config_path: Path | None) -> Settings:
         n = int(post["excerpt_sentences"])
         if not 3 <= n <= 5:
             raise ConfigError("post.excerpt_sentences must be 3 to 5", source=src)
+        _check_urls(post, src)
         cats = post["categories"]
         if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
             raise ConfigError("post.categories must be a list of strings", source=src)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 
 from sokbo.korean.kiwi import get_kiwi, tokenize
+from sokbo.safetext import strip_markup
 
 PUNCT_TAGS = {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SB"}
 NOUNISH = {"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH", "XSN", "XPN"}
@@ -33,7 +34,8 @@ def compress_headline(headline: str, max_chars: int = 30) -> str:
     When the result is too long, whole clauses (the parts between '…' or ',') are kept rather
     than a clause cut mid-way; only a first clause that alone is too long is cut by words.
     """
-    text = SPACES.sub(" ", headline).strip()
+    # markup in a scraped headline ("<img src=x …>") is no words of the title
+    text = SPACES.sub(" ", strip_markup(headline)).strip()
     tokens = get_kiwi().tokenize(text, oov_handling="rule")
     marks = [c for c in text]
     kept_spans = [(t.start, t.start + t.len) for t in tokens

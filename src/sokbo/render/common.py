@@ -1,64 +1,39 @@
-"""Shared pieces of the renderers: Jinja environment, safe YAML front matter, safe URLs."""
+"""Shared pieces of the renderers: Jinja environment, front matter keys, escaping filters.
+
+Front matter is written by ``sokbo.frontmatter.dump_front_matter``, which makes every string
+plain text and every ``Url`` a safe http(s) URL; ``safe_url`` is ``sokbo.safetext``'s.
+"""
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
-import yaml
-
+from sokbo.frontmatter import FoldedStr, QuotedUrl, Url, dump_front_matter
 from sokbo.models import Post
+from sokbo.safetext import safe_url
 
-
-class FoldedStr(str):
-    """Dumped as a YAML folded scalar (``>``), as the reference theme expects for excerpts."""
-
-
-class QuotedStr(str):
-    """Dumped single-quoted, as the reference does for image URLs."""
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-_Dumper.add_representer(
-    FoldedStr, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style=">")
-)
-_Dumper.add_representer(
-    QuotedStr, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style="'")
-)
-
-
-def dump_front_matter(data: dict[str, Any]) -> str:
-    """``---``-fenced YAML, produced by a (safe) dumper, keys in the given order."""
-    body = yaml.dump(
-        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000,
-        default_flow_style=False,
-    )
-    return f"---\n{body}---\n"
-
-
-def safe_url(url: str | None) -> str | None:
-    """Only http(s) URLs reach the output; anything else is dropped."""
-    if not url:
-        return None
-    parsed = urlparse(url.strip())
-    if parsed.scheme in ("http", "https") and parsed.netloc:
-        return url.strip()
-    return None
+__all__ = [
+    "dump_front_matter",
+    "escape_attr",
+    "escape_text",
+    "front_matter",
+    "render_template",
+    "safe_url",
+    "source_list",
+    "split_highlight",
+]
 
 
 def front_matter(post: Post, *, extra: bool = True) -> dict[str, Any]:
     """The reference keys in order, then sokbo's own (date, tags, sources)."""
-    excerpt = FoldedStr(post.excerpt_text + "\n")
+    excerpt = FoldedStr(post.excerpt_text)
     data: dict[str, Any] = {
         "title": post.title,
         "categories": list(post.categories),
         "excerpt": excerpt,
         "feature_text": excerpt,
-        "image": QuotedStr(post.image),
+        "image": QuotedUrl(post.image),
     }
     if extra:
         data["date"] = post.date.isoformat()
@@ -74,7 +49,7 @@ def source_list(post: Post) -> list[dict[str, str]]:
         {
             "outlet": s.outlet,
             "title": s.title,
-            "url": safe_url(s.url) or "",
+            "url": Url(s.url),
             "published": s.published.isoformat() if s.published else "",
         }
         for s in post.sources

@@ -11,7 +11,8 @@ from typing import Any
 
 from sokbo.models import Post
 from sokbo.render import Renderer, RenderOptions
-from sokbo.render.common import FoldedStr, dump_front_matter, safe_url, source_list
+from sokbo.frontmatter import FoldedStr, Url, dump_front_matter
+from sokbo.render.common import source_list
 from sokbo.render.markdown import body_context, render_markdown_template
 
 
@@ -20,7 +21,7 @@ def path_for(post: Post) -> str:
 
 
 def front_matter(post: Post) -> dict[str, Any]:
-    summary = FoldedStr(post.excerpt_text + "\n")
+    summary = FoldedStr(post.excerpt_text)
     data: dict[str, Any] = {
         "title": post.title,
         "date": post.date.isoformat(),
@@ -28,7 +29,7 @@ def front_matter(post: Post) -> dict[str, Any]:
         "tags": list(post.tags),
         "summary": summary,
         "description": summary,
-        "image": safe_url(post.image) or "",
+        "image": Url(post.image),
         "sources": source_list(post),
     }
     return data

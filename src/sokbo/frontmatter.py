@@ -1,0 +1,161 @@
+"""YAML front matter, both ways: the one dumper every renderer writes with, the one loader
+everything that reads a post file uses.
+
+Writing: every string goes out as plain text (``safetext.plain_text``) and every URL as a safe
+http(s) URL, whatever key it sits under. The check lives in the dumper's representers, so no key
+can be forgotten: a theme may print any front matter value as HTML or Markdown.
+
+Reading: PyYAML's safe loader, bounded. Aliases and anchors are refused (a 1 KB "billion laughs"
+post expands to gigabytes), nesting is limited (no RecursionError on 3000 levels), the text is
+limited in size, dates stay strings (``date: 2024-13-45`` is no crash), and any error comes out
+as ``InputError``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
+
+from sokbo.errors import InputError
+from sokbo.safetext import plain_text, safe_url
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_YAML_CHARS",
+    "FoldedStr",
+    "QuotedStr",
+    "QuotedUrl",
+    "Url",
+    "dump_front_matter",
+    "load_yaml",
+]
+
+# A post's front matter is a few KB and three levels deep (sources → item → key).
+MAX_YAML_CHARS = 200_000
+MAX_DEPTH = 32
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+
+class FoldedStr(str):
+    """Dumped as a YAML folded scalar (``>``), as the reference theme expects for excerpts."""
+
+
+class QuotedStr(str):
+    """Dumped single-quoted."""
+
+
+class Url(str):
+    """A URL: dumped as itself when it is a safe http(s) URL, as ``''`` otherwise."""
+
+
+class QuotedUrl(Url):
+    """A URL dumped single-quoted, as the reference does for image URLs."""
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # a list used twice is written twice: the loader refuses aliases
+
+
+def _str(style: str | None = None, *, suffix: str = ""):
+    def represent(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        text = plain_text(value)
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text + suffix if text else text,
+                                       style=style)
+    return represent
+
+
+def _url(style: str | None = None):
+    def represent(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", safe_url(value) or "",
+                                       style=style)
+    return represent
+
+
+_Dumper.add_representer(str, _str())
+# the folded scalar keeps its final newline (">" rather than ">-"), as the reference writes it
+_Dumper.add_representer(FoldedStr, _str(">", suffix="\n"))
+_Dumper.add_representer(QuotedStr, _str("'"))
+_Dumper.add_representer(Url, _url())
+_Dumper.add_representer(QuotedUrl, _url("'"))
+
+
+def dump_front_matter(data: dict[str, Any]) -> str:
+    """``---``-fenced YAML from a safe dumper, keys in the given order; every string is plain
+    text (markup removed, one line) and every ``Url`` a safe http(s) URL or empty."""
+    body = yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000,
+        default_flow_style=False,
+    )
+    return f"---\n{body}---\n"
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader without aliases, anchors, deep nesting or implicit timestamps."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise ComposerError(None, None, "aliases (*name) are not allowed", event.start_mark)
+        if getattr(event, "anchor", None) is not None:
+            raise ComposerError(None, None, "anchors (&name) are not allowed", event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels",
+                                    event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as e:  # "!!timestamp 2024-13-45"
+            raise ConstructorError(None, None, f"invalid date: {e}", node.start_mark) from e
+
+
+# Dates stay strings: a post's date is checked by whoever reads it, and Jekyll, Hugo and
+# PyYAML disagree on what a valid one is.
+_BoundedLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_BoundedLoader.add_constructor(_TIMESTAMP, _BoundedLoader.construct_yaml_timestamp)
+
+
+def _where(e: yaml.YAMLError) -> str:
+    mark = getattr(e, "problem_mark", None)
+    return f" (line {mark.line + 1})" if mark is not None else ""
+
+
+def load_yaml(text: str, *, source: str | None = None) -> Any:
+    """The value of one YAML document; ``InputError`` for anything that is not plain, bounded
+    YAML (aliases, anchors, more than ``MAX_DEPTH`` levels, more than ``MAX_YAML_CHARS``)."""
+    if len(text) > MAX_YAML_CHARS:
+        raise InputError(f"YAML is {len(text):,} characters; at most {MAX_YAML_CHARS:,} are read",
+                         source=source)
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as e:
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise InputError(f"{problem}{_where(e)}", source=source) from e
+    except (ValueError, TypeError, OverflowError) as e:
+        # constructor data errors PyYAML does not wrap, e.g. an int of more than 4300 digits
+        raise InputError(f"invalid YAML value: {e}", source=source) from e
+    finally:
+        loader.dispose()
