@@ -18,6 +18,8 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/sokbo run --out sokbo-out
+	@echo "next: review the drafts with $(BIN)/sokbo serve --out sokbo-out, "\
+	  "then open http://127.0.0.1:8000/"
 
 # Debian packages the tests drive for real: Jekyll and Hugo builds, Chromium for browser tests.
 system-deps:

@@ -97,12 +97,15 @@ def test_human_summary_line(site: LoopbackServer, tmp_path: Path) -> None:
     site.route_reply("/fault.html", Reply(status=404))
     code, stdout, _ = _run(args)
     assert code == 0
-    assert "fetched 3, not modified 0, unchanged 0, failed 1; new stories 1, updated stories 0" \
-        in stdout
+    summary = [ln for ln in stdout.splitlines() if "articles read" in ln]
+    assert len(summary) == 1, stdout  # one summary line, "unchanged" said once
+    assert summary[0].startswith("1 new posts, 0 updated, 0 unchanged; ")
+    assert summary[0].endswith("fetched 3, not modified 0, already stored 0, failed 1")
     assert "fault.html: HTTP 404" in stdout
     code, stdout, _ = _run(args)
     # the 404 item keeps the feed unsettled: the feed is read again, stored items are not
-    assert "fetched 1, not modified 0, unchanged 2, failed 1; new stories 0" in stdout
+    assert "fetched 1, not modified 0, already stored 2, failed 1" in stdout
+    assert stdout.count("unchanged") == 1
 
 
 def test_configured_feeds_are_read_with_their_outlet(site: LoopbackServer,

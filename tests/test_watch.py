@@ -67,9 +67,10 @@ def test_watch_runs_on_schedule_and_prints_a_line_per_run(site: LoopbackServer,
     lines = result.stdout.splitlines()
     runs = [ln for ln in lines if "] run " in ln]
     assert len(runs) == 2
-    assert "run 1: fetched 3, not modified 0, unchanged 0, failed 1; new stories 1, " \
-           "updated stories 0; next run at" in runs[0]
-    assert "run 2: fetched 1, not modified 0, unchanged 2, failed 1; new stories 0" in runs[1]
+    assert "run 1: 1 new posts, 0 updated, 0 unchanged; " in runs[0]
+    assert "fetched 3, not modified 0, already stored 0, failed 1; next run at" in runs[0]
+    assert "run 2: 0 new posts, 0 updated, " in runs[1]
+    assert "fetched 1, not modified 0, already stored 2, failed 1" in runs[1]
     assert "next run" not in runs[1]
     failures = [ln for ln in lines if ln.startswith("  failed: ")]
     assert failures == [f"  failed: {site.url('/fault.html')}: HTTP 500"] * 2
@@ -174,8 +175,8 @@ def test_sigkill_mid_run_loses_nothing_and_posts_nothing_twice(site: LoopbackSer
     runs = [ln for ln in stdout.splitlines() if "] run " in ln]
     assert len(runs) == 2
     assert "failed 0" in runs[0]
-    assert "fetched 0, not modified 1, unchanged 0, failed 0; new stories 0, updated stories " \
-           "0" in runs[1]
+    assert "run 2: 0 new posts, 0 updated, 0 unchanged; 0 articles read" in runs[1]
+    assert "fetched 0, not modified 1, already stored 0, failed 0" in runs[1]
 
     after = {p.name for p in post_files(out)}
     assert before <= after and len(after) == 4, "one post per story, none twice"
@@ -193,7 +194,7 @@ def test_signal_during_the_wait_between_runs_stops_at_once(site: LoopbackServer,
         assert proc.stdout is not None
         banner, first = proc.stdout.readline(), proc.stdout.readline()
         assert banner.startswith("sokbo watch: reading ") and "every 1h" in banner
-        assert "run 1: fetched 1, not modified 0, unchanged 0, failed 1" in first
+        assert "fetched 1, not modified 0, already stored 0, failed 1" in first
         assert "; next run at " in first
         failed = proc.stdout.readline()
         assert failed.startswith("  failed: ") and "malformed feed" in failed

@@ -367,3 +367,25 @@ def test_serve_without_state_fails_in_one_line(tmp_path: Path):
     assert r.exit_code == 2
     assert r.output.strip().startswith("sokbo: error:") and "sokbo run" in r.output
     assert "Traceback" not in r.output
+
+
+def test_serve_on_a_busy_port_is_one_line_and_exit_2(demo_run):
+    """Port taken: one line on stderr naming the port, exit 2, no 'reviewing' line."""
+    import socket
+    import subprocess
+    import sys
+
+    settings, _ = demo_run
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "sokbo", "serve", "--out", str(settings.out_dir),
+             "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("sokbo: error:") and f"port {port}" in lines[0]
+    assert "in use" in lines[0]
+    assert done.stdout == ""

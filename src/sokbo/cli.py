@@ -183,17 +183,9 @@ def _print_report(report: Any, as_json: bool, *, command: str) -> None:
                 table.add_row(escape(p.title), escape(outlets), str(n), p.status,
                               escape(str(p.path)))
             console.print(table)
-        console.print(
-            f"{report.count('new')} new posts, {report.count('updated')} updated, "
-            f"{report.count('unchanged')} unchanged; {report.articles_read} articles read "
-            f"({report.articles_new} new, {report.articles_changed} changed)"
-            + (f"; {len(report.errors)} inputs skipped" if report.errors else ""),
-            highlight=False,
-        )
-        if report.fetch_stats:
-            from sokbo.sources import format_summary
+        from sokbo.sources import format_summary
 
-            console.print(format_summary(report), markup=False, highlight=False)
+        console.print(format_summary(report), markup=False, highlight=False)
         if report.posts:
             console.print(f"posts are in {report.posts[0].path.parent}", highlight=False)
         if report.site_index:

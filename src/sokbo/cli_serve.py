@@ -4,7 +4,9 @@ Registered by ``sokbo.cli``; kept apart so the CLI module does not import the we
 """
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -81,9 +83,34 @@ def serve_command(port: int, host: str, site_repo: Path | None, config_path: str
         allowed = ["*"]
     app = create_app(settings, site_repo=site_repo.resolve() if site_repo else None,
                      allowed_hosts=allowed)
+    # bind before saying anything: a busy port is one line and exit 2, not uvicorn's log
+    sock = _bind(host.strip("[]"), port)
     click.echo(f"sokbo: reviewing {settings.db_path} at http://{shown}:{port}/ "
                "(Ctrl+C to stop)", err=True)
-    uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning", access_log=False)
+    config = uvicorn.Config(app, log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port, or exit 2 with one line saying why not."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as e:
+        _fail(f"cannot listen on {host}: {e.strerror}")
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as e:
+        sock.close()
+        if e.errno == errno.EADDRINUSE:
+            _fail(f"port {port} on {host} is already in use; stop what runs there or pass "
+                  f"--port {port + 1 if port < 65535 else 8000}")
+        _fail(f"cannot listen on {host}:{port}: {e.strerror}")
+    sock.set_inheritable(True)
+    return sock
 
 
 def _fail(message: str) -> NoReturn:

@@ -97,16 +97,27 @@ def read_inputs(
 
 
 def format_summary(report: Any) -> str:
-    """One line for a run: what was fetched, what failed, what was written.
+    """One line for a run: what was written, what was read, what was fetched or failed.
 
-    Example: ``fetched 9, not modified 2, unchanged 7, failed 1; new stories 3, updated 0``
+    "unchanged" is said once, of posts; feed items skipped because they are stored already
+    are "already stored".
+
+    Example: ``3 new posts, 1 updated, 4 unchanged; 9 articles read (3 new, 1 changed);
+    fetched 9, not modified 2, already stored 7, failed 1``
     """
-    stats = report.fetch_stats or {}
+    stats = report.fetch_stats
     line = (
-        f"fetched {stats.get('fetched', 0)}, not modified {stats.get('not_modified', 0)}, "
-        f"unchanged {stats.get('unchanged', 0)}, failed {stats.get('failed', 0)}; "
-        f"new stories {report.count('new')}, updated stories {report.count('updated')}"
+        f"{report.count('new')} new posts, {report.count('updated')} updated, "
+        f"{report.count('unchanged')} unchanged; {report.articles_read} articles read "
+        f"({report.articles_new} new, {report.articles_changed} changed)"
     )
+    if stats:
+        line += (
+            f"; fetched {stats.get('fetched', 0)}, not modified {stats.get('not_modified', 0)}, "
+            f"already stored {stats.get('unchanged', 0)}, failed {stats.get('failed', 0)}"
+        )
+    elif report.errors:  # `sokbo post`: no feeds, so nothing counted the failures
+        line += f"; {len(report.errors)} inputs skipped"
     if getattr(report, "stopped", False):
         line += " (stopped early)"
     return line
