@@ -12,8 +12,8 @@ from urllib.parse import urlparse
 
 from sokbo.dates import parse_datetime
 from sokbo.errors import ExtractError
-from sokbo.korean.clean import clean_text, hangul_ratio
-from sokbo.korean.sentences import split_sentences
+from sokbo.korean.clean import clean_text, hangul_ratio, sentence_core
+from sokbo.korean.sentences import article_sentences
 from sokbo.models import Article, article_id_for
 
 log = logging.getLogger(__name__)
@@ -427,6 +427,8 @@ def _check_article_text(
         raise ExtractError("the article is not in Korean", source=source)
     if len(SENTENCE_END.findall(text)) < min_sentences:
         raise ExtractError(no_text, source=source)
+    if not any(sentence_core(line) for line in text.splitlines()):
+        raise ExtractError(no_text, source=source)  # only sign-offs, credits, markers
 
 
 def _visible_text(html: str) -> str:
@@ -452,7 +454,7 @@ def make_article(
         outlet=outlet,
         published=published,
         text=text,
-        sentences=tuple(split_sentences(text, aid)),
+        sentences=tuple(article_sentences(text, aid)),
         image=image,
         category=category,
     )

@@ -1,9 +1,24 @@
-"""Cleaned article text → sentences with offsets, one Kiwi call per article."""
+"""Cleaned article text → sentences with offsets, one Kiwi call per article.
+
+Every :class:`~sokbo.models.Sentence` is an exact span: ``text[start:end] == sentence.text``.
+:func:`article_sentences` also leaves out page furniture that cleaning keeps in the article text
+(broadcast sign-offs, credits, transcript headers; see :func:`~sokbo.korean.clean.sentence_core`):
+the text stays what the page says, the sentences are what the article reports.
+"""
 from __future__ import annotations
 
-from sokbo.korean.clean import TRAILING_HANJA
+import re
+
+from sokbo.korean.clean import TRAILING_HANJA, sentence_core
 from sokbo.korean.kiwi import get_kiwi
 from sokbo.models import Sentence
+
+# "…운영하고 있다. ‘하람’" + "은 이곳에 …": Kiwi ends the sentence after a quoted name that
+# opens the next one; a particle right after it shows where it belongs
+TRAILING_QUOTED = re.compile(r"[.!?]\s+([‘“'\"][^‘’“”'\"]{1,20}[’”'\"])\s*$")
+PARTICLE_START = re.compile(r"^(?:은|는|이|가|을|를|의|에|와|과|도|로|으로|만|라는|이라는)(?:\s|$)")
+# "…'바로 알려드립니다'" + "코너에서 …": a quoted title ending in a polite verb is no sentence end
+TITLE_QUOTE_END = re.compile(r"[가-힣][’'”\"]$")
 
 
 def split_sentences(text: str, source_id: str) -> list[Sentence]:
@@ -11,6 +26,26 @@ def split_sentences(text: str, source_id: str) -> list[Sentence]:
 
     Kiwi ignores newlines, so each line is split on its own; offsets are into ``text``.
     """
+    spans = _spans(text)
+    return [
+        Sentence(text=text[a:b], source_id=source_id, index=i, start=a, end=b)
+        for i, (a, b) in enumerate(spans)
+    ]
+
+
+def article_sentences(text: str, source_id: str) -> list[Sentence]:
+    """:func:`split_sentences` without page furniture and with leading markers skipped."""
+    out: list[Sentence] = []
+    for a, b in _spans(text):
+        core = sentence_core(text[a:b])
+        if core is None:
+            continue
+        a, b = a + core[0], a + core[1]
+        out.append(Sentence(text=text[a:b], source_id=source_id, index=len(out), start=a, end=b))
+    return out
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
     lines: list[tuple[int, str]] = []
     pos = 0
     for line in text.split("\n"):
@@ -24,14 +59,44 @@ def split_sentences(text: str, source_id: str) -> list[Sentence]:
     for (offset, _line), sents in zip(
         lines, kiwi.split_into_sents([ln for _, ln in lines], return_sub_sents=False), strict=True
     ):
-        for s in sents:
-            spans.append((offset + s.start, offset + s.end))
+        line_spans = [(offset + s.start, offset + s.end) for s in sents]
+        line_spans = _merge_title_quotes(text, line_spans)
+        spans.extend(line_spans)
     spans = _move_trailing_hanja(text, spans)
-    spans = [(a, b) for a, b in spans if text[a:b].strip()]
-    return [
-        Sentence(text=text[a:b].strip(), source_id=source_id, index=i, start=a, end=b)
-        for i, (a, b) in enumerate(spans)
-    ]
+    spans = _move_trailing_quoted(text, spans)
+    return [_tight(text, a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _tight(text: str, a: int, b: int) -> tuple[int, int]:
+    """Offsets without surrounding whitespace."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def _merge_title_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a 'sentence' that ends inside a quoted title with the rest of its line."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out:
+            pa, pb = out[-1]
+            prev = text[pa:pb].rstrip()
+            if TITLE_QUOTE_END.search(prev) and _opens_title_quote(prev):
+                out[-1] = (pa, b)
+                continue
+        out.append((a, b))
+    return out
+
+
+def _opens_title_quote(sentence: str) -> bool:
+    """The sentence's last quote mark closes a quote it opened itself, mid-clause ('…내 '바로
+    알려드립니다''), not a quoted line that is the whole sentence."""
+    quote = sentence[-1]
+    opener = {"’": "‘", "”": "“"}.get(quote, quote)
+    at = sentence.rfind(opener, 0, len(sentence) - 1)
+    return at > 0 and not re.search(r"[.!?]\s*$", sentence[:at])
 
 
 def _move_trailing_hanja(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -40,8 +105,22 @@ def _move_trailing_hanja(text: str, spans: list[tuple[int, int]]) -> list[tuple[
     for i in range(len(out) - 1):
         a, b = out[i]
         m = TRAILING_HANJA.search(text[a:b])
-        if m and text[out[i + 1][0] - 1 : out[i + 1][0]] in (" ", ""):
+        if m and not text[b : out[i + 1][0]].strip():
             cut = a + m.start(2)
             out[i] = (a, cut)
             out[i + 1] = (cut, out[i + 1][1])
+    return out
+
+
+def _move_trailing_quoted(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Move a quoted word Kiwi left after a sentence's full stop to the sentence it opens."""
+    out = list(spans)
+    for i in range(len(out) - 1):
+        a, b = out[i]
+        m = TRAILING_QUOTED.search(text[a:b].rstrip())
+        na, nb = out[i + 1]
+        if m and PARTICLE_START.match(text[na:nb]) and "\n" not in text[b:na]:
+            cut = a + m.start(1)
+            out[i] = (a, cut)
+            out[i + 1] = (cut, nb)
     return out
