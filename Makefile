@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/sokbo bench quality
 	$(BIN)/sokbo bench extract
 	$(BIN)/sokbo bench cluster
+	$(BIN)/sokbo bench editor
 
 clean:
 	rm -rf $(VENV) sokbo-out build *.egg-info src/*.egg-info

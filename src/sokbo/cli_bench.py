@@ -87,3 +87,35 @@ def bench_quality(as_json: bool, shared_dir: str | None) -> None:
     repo = Path(__file__).resolve().parents[2]
     report = run_quality_bench(find_shared(shared_dir), repo=repo)
     print_report(report, as_json, tables, notes)
+
+
+@bench_group.command("editor")
+@json_option
+@shared_option
+@click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Only the first N pages and N summ records per dataset (a quick look).")
+@click.option("--dump", "dump_dir", type=click.Path(file_okay=False), default=None,
+              help="Write every generated post (and each refusal) under DIR/<suite>/, "
+                   "named after its input, for reading.")
+@click.option("--no-heldout", is_flag=True,
+              help="Skip summ/heldout (its ROUGE is the final report; nothing is tuned on it).")
+@handle_errors
+def bench_editor(as_json: bool, shared_dir: str | None, limit: int | None,
+                 dump_dir: str | None, no_heldout: bool) -> None:
+    """Posts as a Korean editor reads them, through the user's path (`sokbo post`) on
+    data/html (each page, the pages of one story, unrelated pairs) and summ: yield, speech
+    level, boilerplate, dangling references, heading phrases, highlight cuts, excerpt/card
+    overlap, title and sources defects, and ROUGE of the excerpt beside Lead and TextRank.
+
+    Example:
+        sokbo bench editor --dump /tmp/posts --json > editor.json
+    """
+    from pathlib import Path
+
+    from sokbo.bench.common import find_shared, print_report
+    from sokbo.bench.editor import notes, run_editor_bench, tables
+
+    report = run_editor_bench(find_shared(shared_dir), limit=limit,
+                              dump=Path(dump_dir) if dump_dir else None,
+                              heldout=not no_heldout)
+    print_report(report, as_json, tables, notes)

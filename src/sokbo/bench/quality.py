@@ -42,39 +42,10 @@ def lead(rec: Record, n: int) -> str:
 
 
 def textrank_baseline(rec: Record, budget: int) -> str:
-    """BENCHMARKS.md's TextRank: cosine of content-morpheme counts, PageRank d=0.85, top
-    sentences in document order until the budget is filled."""
-    import numpy as np
+    """BENCHMARKS.md's TextRank (shared with `sokbo bench editor`)."""
+    from sokbo.bench.baselines import textrank
 
-    from sokbo.write import content_terms
-
-    lines = rec.lines
-    terms = content_terms(lines)
-    vocab: dict[str, int] = {}
-    for t in terms:
-        for w in t:
-            vocab.setdefault(w, len(vocab))
-    m = np.zeros((len(lines), max(len(vocab), 1)))
-    for i, t in enumerate(terms):
-        for w in t:
-            m[i, vocab[w]] += 1
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    m = np.divide(m, norms, out=np.zeros_like(m), where=norms > 0)
-    sim = m @ m.T
-    np.fill_diagonal(sim, 0)
-    n = len(lines)
-    rows = sim.sum(axis=1, keepdims=True)
-    trans = np.divide(sim, rows, out=np.full_like(sim, 1.0 / n), where=rows > 0)
-    pr = np.full(n, 1.0 / n)
-    for _ in range(100):
-        pr = 0.15 / n + 0.85 * trans.T @ pr
-    chosen, total = [], 0
-    for i in sorted(range(n), key=lambda i: (-pr[i], i)):
-        chosen.append(i)
-        total += len(lines[i])
-        if total >= budget:
-            break
-    return " ".join(lines[i] for i in sorted(chosen))
+    return textrank(rec.lines, budget)
 
 
 def sokbo_summary(rec: Record, budget: int, *, polite: bool = True,
