@@ -8,6 +8,7 @@ must and must not appear, not whole outputs (conventions #16).
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -165,3 +166,55 @@ def test_title_that_is_only_the_outlet_name_gives_way_to_the_headline() -> None:
     )
     a = extract_article(html, url="https://news.example/3")
     assert a.title == "심야 버스 노선 3개 신설…자정부터 운행"
+
+
+# -- hostile markup: every page gives an Article or an ExtractError ---------------------------
+
+HANBIT = (demo_feed().parent / "hanbit-busan-wind.html").read_text("utf-8")
+
+
+def _body(page: str) -> str:
+    return extract_article(page, url="https://news.example/a/1").text
+
+
+def test_noscript_declared_as_the_body_is_not_the_body() -> None:
+    page = HANBIT.replace("<body>", '<body><noscript itemprop="articleBody">자바스크립트를 '
+                          "켜 주세요.</noscript>", 1)
+    assert "<noscript" in page
+    assert _body(page) == _body(HANBIT)
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x0b", "\x1f", "\x00", "\x7f"])
+def test_control_character_beside_a_dropped_image(char: str) -> None:
+    body = HANBIT.index('itemprop="articleBody">') + len('itemprop="articleBody">')
+    page = HANBIT[:body] + f'<img src="x.jpg">{char}' + HANBIT[body:]
+    assert _body(page) == _body(HANBIT)
+
+
+@pytest.mark.parametrize("opener", ["<font>" * 250, "<font>" * 3000, "<div>" * 3000,
+                                    "<b><i>" * 300, "<span class=x>" * 1000])
+def test_deep_nesting_before_the_body_keeps_the_article(opener: str) -> None:
+    page = HANBIT.replace("<body>", "<body>" + opener, 1)
+    assert _body(page) == _body(HANBIT)
+
+
+def test_deep_nesting_of_distinct_boxes_keeps_the_text() -> None:
+    opener = "".join(f'<div class="box{i}">' for i in range(3000))
+    article = extract_article(HANBIT.replace("<body>", "<body>" + opener, 1),
+                              url="https://news.example/a/1")
+    assert article.sentences and article.title
+
+
+@pytest.mark.parametrize("bad", ["https://news.example]/a", "http://[::1", "http://a:99999/"])
+def test_unparseable_canonical_url_falls_back(bad: str) -> None:
+    page = re.sub(r'(rel="canonical" href=")[^"]*', lambda m: m.group(1) + bad, HANBIT)
+    page = re.sub(r'(property="og:url" content=")[^"]*', lambda m: m.group(1) + bad, page)
+    assert page.count(bad) == 2
+    article = extract_article(page, url="https://news.example/a/1")
+    assert article.url == "https://news.example/a/1"
+
+
+def test_deeply_nested_json_ld_is_ignored() -> None:
+    page = HANBIT.replace("</head>", '<script type="application/ld+json">' + "[" * 5000 +
+                          "</script></head>", 1)
+    assert _body(page) == _body(HANBIT)

@@ -1,4 +1,7 @@
-"""Command line: thin commands over the library; every SokboError becomes one line and exit 2."""
+"""Command line: thin commands over the library; errors become one line and an exit code.
+
+Every command runs through ``cli_edge.run_at_edge`` (exit 2: bad input, 3: internal error).
+"""
 from __future__ import annotations
 
 import functools
@@ -12,8 +15,7 @@ from typing import Any
 import click
 
 from sokbo import __version__
-
-EXIT_BAD_INPUT = 2
+from sokbo.cli_edge import EXIT_BAD_INPUT, run_at_edge
 
 
 def _fail(message: str) -> None:
@@ -21,22 +23,15 @@ def _fail(message: str) -> None:
 
 
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Translate library errors at the edge: one line on stderr, exit 2, no traceback."""
+    """Translate errors at the edge: one line on stderr, exit 2 or 3, no traceback.
+
+    The group already runs every command this way; the decorator keeps a command that is
+    called on its own (``command.main()``, tests) the same.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sokbo.errors import SokboError
-
-        try:
-            return fn(*args, **kwargs)
-        except SokboError as e:
-            if logging.getLogger().isEnabledFor(logging.DEBUG):
-                raise
-            _fail(str(e))
-            sys.exit(EXIT_BAD_INPUT)
-        except KeyboardInterrupt:
-            _fail("interrupted")
-            sys.exit(130)
+        return run_at_edge(lambda: fn(*args, **kwargs))
 
     return wrapper
 
@@ -77,6 +72,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
 
 
 class LazyGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        # the one edge for every command, lazily loaded ones included (sokbo.cli_edge)
+        return run_at_edge(lambda: super(LazyGroup, self).invoke(ctx))
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
 
@@ -116,6 +115,9 @@ def cli(debug: bool) -> None:
         level=logging.DEBUG if debug else logging.WARNING,
         format="sokbo: %(levelname)s: %(message)s",
     )
+    from sokbo.cli_edge import set_debug
+
+    set_debug(debug)
 
 
 def _settings(config_path: str | None, out_dir: str | None, fmt: str | None = None,

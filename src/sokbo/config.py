@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -87,11 +88,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     elif Path("sokbo.toml").is_file():
         config_path = Path("sokbo.toml")
     if config_path is not None:
-        try:
-            user = tomllib.loads(config_path.read_text("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise ConfigError(f"invalid TOML: {e}", source=str(config_path)) from e
-        raw = _merge(raw, user)
+        raw = _merge(raw, _read_toml(config_path))
     raw = _merge(raw, _env_layer())
     return _validate(raw, config_path)
 
@@ -107,47 +104,132 @@ def _check_urls(post: dict[str, Any], src: str | None) -> None:
                               source=src)
 
 
-def _validate(raw: dict[str, Any], config_path: Path | None) -> Settings:
-    src = str(config_path) if config_path else None
+MAX_CONFIG_BYTES = 1_000_000
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        out, post, clu, http = raw["output"], raw["post"], raw["cluster"], raw["http"]
-        feeds = []
-        for f in raw.get("feeds", []):
-            if not isinstance(f, dict) or not isinstance(f.get("url"), str):
-                raise ConfigError("every [[feeds]] entry needs a url", source=src)
-            feeds.append(Feed(url=f["url"], outlet=f.get("outlet"), category=f.get("category")))
-        fmt = str(out["format"])
-        if fmt not in FORMATS:
-            raise ConfigError(f"output.format must be jekyll, hugo or markdown, not {fmt!r}",
-                              source=src)
-        n = int(post["excerpt_sentences"])
-        if not 3 <= n <= 5:
-            raise ConfigError("post.excerpt_sentences must be 3 to 5", source=src)
-        _check_urls(post, src)
-        cats = post["categories"]
-        if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
-            raise ConfigError("post.categories must be a list of strings", source=src)
-        return Settings(
-            out_dir=Path(out["dir"]),
-            format=fmt,
-            timezone=str(out["timezone"]),
-            categories=tuple(cats),
-            image=str(post["image"]),
-            image_alt=str(post["image_alt"]),
-            title_max_chars=int(post["title_max_chars"]),
-            excerpt_sentences=n,
-            cta_text=str(post["cta_text"]),
-            cta_url=str(post["cta_url"]),
-            cluster_threshold=float(clu["threshold"]),
-            cluster_window_hours=int(clu["window_hours"]),
-            user_agent=str(http["user_agent"]),
-            http_timeout=float(http["timeout"]),
-            http_retries=int(http["retries"]),
-            http_max_bytes=int(http["max_bytes"]),
-            politeness_seconds=float(http["politeness_seconds"]),
-            feeds=tuple(feeds),
-            config_path=config_path,
-            template_dir=Path(out["template_dir"]) if out.get("template_dir") else None,
-        )
-    except (KeyError, TypeError, ValueError) as e:
-        raise ConfigError(f"invalid setting: {e}", source=src) from e
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigError("config file larger than 1 MB", source=str(path))
+        return tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"invalid TOML: {_one_line(e)}", source=str(path)) from e
+    except RecursionError:
+        raise ConfigError("invalid TOML: nested too deeply", source=str(path)) from None
+    except OSError as e:
+        raise ConfigError(f"cannot read config file: {e.strerror}", source=str(path)) from e
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())[:200]
+
+
+class _Reader:
+    """Typed access to one merged config, with a ConfigError naming ``table.key``."""
+
+    def __init__(self, raw: dict[str, Any], source: str | None) -> None:
+        self.raw = raw
+        self.source = source
+
+    def fail(self, message: str) -> ConfigError:
+        return ConfigError(message, source=self.source)
+
+    def table(self, name: str) -> dict[str, Any]:
+        value = self.raw.get(name)
+        if not isinstance(value, dict):
+            raise self.fail(f"[{name}] must be a table")
+        return value
+
+    def get(self, table: str, key: str) -> Any:
+        values = self.table(table)
+        if key not in values:
+            raise self.fail(f"{table}.{key} is missing")
+        return values[key]
+
+    def text(self, table: str, key: str, *, empty: bool = True, max_chars: int = 2000) -> str:
+        value = self.get(table, key)
+        if not isinstance(value, str):
+            raise self.fail(f"{table}.{key} must be a string")
+        if not empty and not value.strip():
+            raise self.fail(f"{table}.{key} must not be empty")
+        if len(value) > max_chars or any(ord(c) < 32 and c not in "\t\n" for c in value):
+            raise self.fail(f"{table}.{key} must be one short line of text")
+        return value
+
+    def whole(self, table: str, key: str, lo: int, hi: int) -> int:
+        value = self.get(table, key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(f"{table}.{key} must be a whole number from {lo} to {hi}")
+        if not lo <= value <= hi:
+            raise self.fail(f"{table}.{key} must be {lo} to {hi}, not {value}")
+        return value
+
+    def number(self, table: str, key: str, lo: float, hi: float) -> float:
+        value = self.get(table, key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            raise self.fail(f"{table}.{key} must be a number from {lo:g} to {hi:g}")
+        if not lo <= value <= hi:  # also refuses inf
+            raise self.fail(f"{table}.{key} must be {lo:g} to {hi:g}, not {value}")
+        return float(value)
+
+
+def _validate(raw: dict[str, Any], config_path: Path | None) -> Settings:
+    r = _Reader(raw, str(config_path) if config_path else None)
+    feeds = []
+    entries = raw.get("feeds", [])
+    if not isinstance(entries, list):
+        raise r.fail("feeds must be a list of [[feeds]] tables")
+    for f in entries:
+        if not isinstance(f, dict) or not isinstance(f.get("url"), str) or not f["url"].strip():
+            raise r.fail("every [[feeds]] entry needs a url")
+        for key in ("outlet", "category"):
+            if f.get(key) is not None and not isinstance(f[key], str):
+                raise r.fail(f"[[feeds]] {key} must be a string")
+        feeds.append(Feed(url=f["url"].strip(), outlet=f.get("outlet"),
+                          category=f.get("category")))
+    fmt = r.text("output", "format")
+    if fmt not in FORMATS:
+        raise r.fail(f"output.format must be jekyll, hugo or markdown, not {fmt[:40]!r}")
+    zone = r.text("output", "timezone", empty=False, max_chars=100)
+    _check_zone(zone, r)
+    _check_urls(r.table("post"), r.source)
+    cats = r.get("post", "categories")
+    if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
+        raise r.fail("post.categories must be a list of strings")
+    user_agent = r.text("http", "user_agent", empty=False, max_chars=300)
+    if not all(" " <= c <= "~" for c in user_agent):
+        raise r.fail("http.user_agent must be printable ASCII (it is sent as an HTTP header)")
+    template_dir = r.table("output").get("template_dir")
+    if template_dir is not None and (not isinstance(template_dir, str) or "\0" in template_dir):
+        raise r.fail("output.template_dir must be a folder name")
+    out_dir = r.text("output", "dir", empty=False, max_chars=1000)
+    if "\0" in out_dir:
+        raise r.fail("output.dir must be a folder name")
+    return Settings(
+        out_dir=Path(out_dir),
+        format=fmt,
+        timezone=zone,
+        categories=tuple(cats),
+        image=r.text("post", "image"),
+        image_alt=r.text("post", "image_alt"),
+        title_max_chars=r.whole("post", "title_max_chars", 10, 200),
+        excerpt_sentences=r.whole("post", "excerpt_sentences", 3, 5),
+        cta_text=r.text("post", "cta_text"),
+        cta_url=r.text("post", "cta_url"),
+        cluster_threshold=r.number("cluster", "threshold", 0.0, 1.0),
+        cluster_window_hours=r.whole("cluster", "window_hours", 1, 24 * 366),
+        user_agent=user_agent,
+        http_timeout=r.number("http", "timeout", 0.1, 600.0),
+        http_retries=r.whole("http", "retries", 0, 10),
+        http_max_bytes=r.whole("http", "max_bytes", 10_000, 1_000_000_000),
+        politeness_seconds=r.number("http", "politeness_seconds", 0.0, 3600.0),
+        feeds=tuple(feeds),
+        config_path=config_path,
+        template_dir=Path(template_dir) if template_dir else None,
+    )
+
+
+def _check_zone(zone: str, r: _Reader) -> None:
+    # the IANA name's shape only: the zone database may be absent on a slim machine
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*", zone):
+        raise r.fail(f"output.timezone is not a time zone name: {zone[:40]!r}")

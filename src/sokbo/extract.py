@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import unescape
 from typing import Any
-from urllib.parse import urlparse
 
 from sokbo.dates import parse_datetime
 from sokbo.errors import ExtractError
 from sokbo.korean.clean import clean_text, hangul_ratio, sentence_core
 from sokbo.korean.sentences import article_sentences
+from sokbo.markup import normalize_html
 from sokbo.models import Article, article_id_for
+from sokbo.urls import http_url, url_host
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def _json_ld_dates(html: str) -> str | None:
     for block in JSON_LD.findall(html):
         try:
             data = json.loads(block.strip())
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: "[[[[…" thousands deep
             continue
         for item in data if isinstance(data, list) else [data]:
             if isinstance(item, dict) and item.get("datePublished"):
@@ -133,7 +134,9 @@ def _link_heavy(el) -> bool:
 def _declared_body(tree) -> str | None:
     """Text of the page's declared article body, one paragraph per line; None when none."""
     for xpath in BODY_XPATHS:
-        found = [el for el in tree.xpath(xpath) if not _is_noise(el)]
+        # a body declared on <noscript>, <template>, <script>… is not what readers see
+        found = [el for el in tree.xpath(xpath)
+                 if el.tag not in DROP_TAGS and not _is_noise(el)]
         # nested declarations: the outermost holds everything
         found = [el for el in found if not any(o is not el and el in o.iterdescendants()
                                                for o in found)]
@@ -152,7 +155,8 @@ def _block_text(root) -> str:
 
     root = copy.deepcopy(root)
     for el in list(root.iter(*DROP_TAGS)):
-        el.drop_tree()  # keeps the tail text, which often is the body itself
+        if el is not root and el.getparent() is not None:
+            el.drop_tree()  # keeps the tail text, which often is the body itself
     for el in list(root.iter()):
         if el is root or not isinstance(el.tag, str) or el.getparent() is None:
             continue
@@ -193,7 +197,7 @@ def _arc_content(html: str) -> dict[str, Any] | None:
         return None
     try:
         data, _ = json.JSONDecoder().raw_decode(html, m.end())
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("content_elements"), list):
         return None
@@ -257,9 +261,7 @@ def _strip_outlet_suffix(title: str, outlet: str | None) -> str:
 
 
 def _safe_url(url: str | None) -> str | None:
-    if url and urlparse(url).scheme in ("http", "https"):
-        return url
-    return None
+    return http_url(url)
 
 
 def extract_article(
@@ -316,6 +318,7 @@ def extract_page(
     whose guess on Korean broadcaster pages is sometimes the most-read list or the body twice.
     """
     source = url or "page"
+    html = normalize_html(html)  # lxml's limits: no control characters, bounded nesting
     tree = _parse_html(html)
     meta = _meta(html)
     arc = _arc_content(html)
@@ -329,7 +332,7 @@ def extract_page(
         doc = doc or _trafilatura(html, url)
         site = _site_name(doc.sitename if doc is not None else None)
     if not site and url:
-        site = urlparse(url).hostname
+        site = url_host(url)
     site = (site or "알 수 없는 매체").strip()
     clean_title = _visible_headline(_strip_outlet_suffix(raw_title, site), tree, site)
 

@@ -11,11 +11,12 @@ import threading
 import time
 from dataclasses import dataclass
 from types import TracebackType
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
 from sokbo.errors import FetchError
+from sokbo.urls import join_url, split_url
 
 __all__ = ["Fetcher", "Page", "decode_html"]
 
@@ -91,12 +92,16 @@ class Fetcher:
         self.politeness_seconds = max(0.0, politeness_seconds)
         self.backoff_seconds = max(0.0, backoff_seconds)
         # Redirects are followed by hand so each hop gets retries, politeness and a scheme check.
-        self._client = httpx.Client(
-            headers={"User-Agent": user_agent},
-            timeout=httpx.Timeout(timeout),
-            follow_redirects=False,
-            trust_env=True,
-        )
+        try:
+            self._client = httpx.Client(
+                headers={"User-Agent": user_agent},
+                timeout=httpx.Timeout(timeout),
+                follow_redirects=False,
+                trust_env=True,
+            )
+        except (UnicodeError, ValueError) as e:  # a User-Agent that cannot be a header
+            raise FetchError(f"invalid User-Agent for HTTP: {type(e).__name__}",
+                             source="http.user_agent") from None
         self._next_slot: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -141,7 +146,10 @@ class Fetcher:
                 location = answer.headers.get("location")
                 if not location:
                     raise FetchError(f"HTTP {answer.status} without a Location header", source=url)
-                current = urljoin(current, location.strip())
+                target = join_url(current, location.strip())
+                if target is None:
+                    raise FetchError("redirect to an invalid URL", source=url)
+                current = target
                 _check_scheme(current, url, what="redirect to unsupported URL scheme")
                 log.debug("redirect %s -> %s", url, current)
                 continue
@@ -253,10 +261,9 @@ class Fetcher:
 
 
 def _check_scheme(url: str, source: str, what: str = "unsupported URL scheme") -> None:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        raise FetchError("invalid URL", source=source) from None
+    parts = split_url(url)
+    if parts is None:
+        raise FetchError("invalid URL", source=source)
     if parts.scheme.lower() not in ("http", "https"):
         raise FetchError(what, source=source)
     if not parts.hostname:
@@ -265,14 +272,14 @@ def _check_scheme(url: str, source: str, what: str = "unsupported URL scheme") -
 
 def _retry_after(headers: httpx.Headers) -> float | None:
     value = headers.get("retry-after", "").strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # isdigit() alone accepts "²", which int() refuses
         return float(value)
     return None  # the HTTP-date form is rare; fall back to our own backoff
 
 
 def _content_length(headers: httpx.Headers) -> int | None:
     value = headers.get("content-length", "").strip()
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _connect_reason(exc: httpx.ConnectError) -> str:

@@ -43,9 +43,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fchmod(f.fileno(), _new_file_mode(path))
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(e, OSError) and e.filename is None:
+            e.filename = str(path)  # "disk full: cannot write <post>", not a bare "disk full"
         raise
 
 

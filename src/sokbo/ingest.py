@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
 
-from sokbo.errors import ExtractError, InputError, SokboError
+from sokbo.errors import InputError, SokboError
 from sokbo.models import Article
+from sokbo.urls import file_path, join_url, url_scheme
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,9 @@ def demo_feed() -> Path:
 
 
 def is_url(value: str) -> bool:
-    return urlparse(value).scheme in ("http", "https")
+    """An http(s) input (even one too broken to fetch: the fetcher then says why)."""
+    return value.lower().startswith(("http:", "https:")) or url_scheme(value) in (
+        "http", "https")
 
 
 def read_input_bytes(path: Path) -> bytes:
@@ -113,57 +115,85 @@ def read_feed(
 
     import feedparser
 
-    from sokbo.dates import feed_entry_datetime
-
     text = decode_text(data, source, content_type) if isinstance(data, bytes) else data
     text = _XML_DECL_ENCODING.sub(r"\1", text, count=1)
-    parsed = feedparser.parse(
-        io.BytesIO(text.encode("utf-8")),
-        response_headers={"content-type": "application/xml; charset=utf-8"},
-    )
-    if parsed.bozo and not parsed.entries:
+    if not text.strip("\ufeff \t\r\n"):
+        raise InputError("feed is empty", source=source)
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(text.encode("utf-8", "replace")),
+            response_headers={"content-type": "application/xml; charset=utf-8"},
+        )
+    except Exception as e:  # noqa: BLE001 - feedparser's loose parser trips on hostile markup
+        # (KeyError on "<item<category…"): that is a malformed feed, not a bug of ours
+        raise InputError(f"malformed feed: the parser failed ({type(e).__name__})",
+                         source=source) from e
+    entries = parsed.get("entries") or []
+    if parsed.get("bozo") and not entries:
         why = parsed.get("bozo_exception", "unreadable")
         raise InputError(_one_line(f"malformed feed: {why}"), source=source)
-    if not parsed.entries and not parsed.version:
+    if not entries and not parsed.get("version"):
         raise InputError("not an RSS or Atom feed", source=source)
-    if parsed.bozo:
+    if parsed.get("bozo"):
         log.warning("feed %s is malformed; %d items recovered: %s", source,
-                    len(parsed.entries), parsed.get("bozo_exception"))
-    feed_title = _plain(parsed.feed.get("title") or "") or None
+                    len(entries), parsed.get("bozo_exception"))
+    feed = parsed.get("feed") or {}
+    feed_title = _plain(_text(feed.get("title"))) or None
     items: list[FeedItem] = []
     skipped: list[str] = []
-    for n, entry in enumerate(parsed.entries, 1):
-        link = (entry.get("link") or "").strip()
-        if not link:
-            skipped.append(f"{source}: feed item {n} has no link, skipped")
+    for n, entry in enumerate(entries, 1):
+        try:
+            item = _feed_item(entry, base, feed_title)
+        except InputError as e:
+            skipped.append(f"{source}: feed item {n} {e}, skipped")
             continue
-        resolved = urljoin(base, link)
-        scheme = urlparse(resolved).scheme.lower()
-        if scheme not in ("http", "https", "file") or (
-            scheme == "file" and not base.startswith("file:")
-        ):
-            # Only the scheme goes into the message: the link itself may be a script.
-            shown = re.sub(r"[^a-z0-9+.-]", "", scheme)[:20] or "no scheme"
-            skipped.append(f"{source}: feed item {n} has an unsafe link (scheme {shown}), skipped")
+        except Exception as e:  # noqa: BLE001 - one entry must not cost the others
+            from sokbo.crashlog import item_failed
+
+            skipped.append(f"{source}: feed item {n} skipped: {item_failed(e, source)}")
             continue
-        src = entry.get("source") or {}
-        outlet = _plain(src.get("title") or "") if isinstance(src, dict) else ""
-        tags = entry.get("tags") or []
-        category = _plain(tags[0].get("term") or "") if tags else ""
-        stamp = next((entry[k].strip() for k in ("updated", "published")
-                      if isinstance(entry.get(k), str) and entry[k].strip()), None)
-        items.append(
-            FeedItem(
-                url=resolved,
-                title=_plain(entry.get("title") or ""),
-                outlet=outlet or None,
-                published=feed_entry_datetime(entry),
-                category=category or None,
-                feed_title=feed_title,
-                stamp=stamp,
-            )
-        )
+        items.append(item)
     return ParsedFeed(items=items, skipped=skipped, title=feed_title)
+
+
+def _feed_item(entry: dict, base: str, feed_title: str | None) -> FeedItem:
+    """One feed entry → FeedItem; InputError("has no link" / "has an unsafe link …")."""
+    from sokbo.dates import feed_entry_datetime
+
+    link = _text(entry.get("link")).strip()
+    if not link:
+        raise InputError("has no link")
+    resolved = join_url(base, link)
+    if resolved is None:
+        raise InputError("has an invalid link")
+    scheme = url_scheme(resolved) or ""
+    if scheme not in ("http", "https", "file") or (
+        scheme == "file" and not base.startswith("file:")
+    ):
+        # Only the scheme goes into the message: the link itself may be a script.
+        shown = re.sub(r"[^a-z0-9+.-]", "", scheme)[:20] or "no scheme"
+        raise InputError(f"has an unsafe link (scheme {shown})")
+    src = entry.get("source") or {}
+    outlet = _plain(_text(src.get("title"))) if isinstance(src, dict) else ""
+    tags = entry.get("tags") or []
+    first = tags[0] if isinstance(tags, list) and tags else None
+    category = _plain(_text(first.get("term"))) if isinstance(first, dict) else ""
+    stamp = next((entry[k].strip() for k in ("updated", "published")
+                  if isinstance(entry.get(k), str) and entry[k].strip()), None)
+    return FeedItem(
+        url=resolved,
+        title=_plain(_text(entry.get("title"))),
+        outlet=outlet or None,
+        published=feed_entry_datetime(entry),
+        category=category or None,
+        feed_title=feed_title,
+        stamp=stamp,
+    )
+
+
+def _text(value: object) -> str:
+    """A feed field as text: feedparser gives None, str, or (for odd markup) other types."""
+    return value if isinstance(value, str) else ""
 
 
 _XML_DECL_ENCODING = re.compile(r"""^(\ufeff?\s*<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
@@ -200,36 +230,66 @@ def article_from_file(path: Path, item: FeedItem | None = None) -> Article:
     return article_from_text(text, source=str(path))
 
 
+JSONL_FIELDS = ("title", "text", "url", "outlet", "published")
+
+
 def articles_from_jsonl(path: Path) -> Iterable[Article | SokboError]:
-    """JSONL with {"title","text","url","outlet","published"} per line."""
-    from sokbo.dates import parse_datetime
-    from sokbo.extract import article_from_text
+    """JSONL with {"title","text","url","outlet","published"} per line; each line is read on
+    its own: a bad line yields its error (source ``path:line``) and the next line is read."""
+    from sokbo.crashlog import item_failed
 
     data = read_input_bytes(path)
     text = decode_text(data, str(path))
-    for n, line in enumerate(text.splitlines(), 1):
+    # splitlines() would also split on U+2028, \x1c… that JSON strings may hold raw
+    for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         where = f"{path}:{n}"
         try:
-            rec = json.loads(line)
-        except ValueError:
-            yield InputError("not valid JSON", source=where)
-            continue
-        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-            yield InputError('each line needs a "text" string', source=where)
-            continue
-        try:
-            yield article_from_text(
-                rec["text"],
-                title=rec.get("title") or None,
-                url=rec.get("url") or "",
-                outlet=rec.get("outlet") or None,
-                published=parse_datetime(rec.get("published")),
-                source=where,
-            )
+            yield article_from_record(line, where)
         except SokboError as e:
             yield e
+        except Exception as e:  # noqa: BLE001 - one bad line must not cost the others
+            yield item_failed(e, where)
+
+
+def article_from_record(line: str, where: str) -> Article:
+    """One JSONL line → Article; InputError naming the problem otherwise."""
+    from sokbo.dates import parse_datetime
+    from sokbo.extract import article_from_text
+    from sokbo.urls import http_url
+
+    try:
+        rec = json.loads(line)
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested thousands deep
+        raise InputError("not valid JSON", source=where) from None
+    if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+        raise InputError('each line needs a "text" string', source=where)
+    for key in JSONL_FIELDS:
+        value = rec.get(key)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f'"{key}" must be a string, not {_json_type(value)}', source=where)
+    url = (rec.get("url") or "").strip()
+    if url and http_url(url) is None:
+        raise InputError('"url" must be an http(s) URL', source=where)
+    published = None
+    if rec.get("published"):
+        published = parse_datetime(rec["published"])
+        if published is None:
+            raise InputError('"published" is not a date', source=where)
+    return article_from_text(
+        rec["text"],
+        title=(rec.get("title") or "").strip() or None,
+        url=url,
+        outlet=(rec.get("outlet") or "").strip() or None,
+        published=published,
+        source=where,
+    )
+
+
+def _json_type(value: object) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", list: "a list",
+            dict: "an object"}.get(type(value), type(value).__name__)
 
 
 def load_articles(
@@ -255,23 +315,42 @@ def load_articles(
 def iter_input(
     value: str, *, fetch: Callable[[str], tuple[bytes, str, str | None]] | None = None
 ) -> Iterable[Article | SokboError]:
-    """Articles (or errors) from one input: file, feed, JSONL or URL."""
-    try:
-        if is_url(value):
-            yield from _iter_url(value, fetch)
-            return
-        path = Path(value)
-        suffix = path.suffix.lower()
-        if suffix == ".jsonl":
-            yield from articles_from_jsonl(path)
-        elif suffix in FEED_SUFFIXES:
-            data = read_input_bytes(path)
-            for item in parse_feed(data, path.resolve().as_uri(), str(path)):
-                yield from _iter_item(item, fetch)
-        else:
-            yield article_from_file(path)
-    except SokboError as e:
-        yield e
+    """Articles (or errors) from one input: file, feed, JSONL or URL.
+
+    Feeds and JSONL files are read item by item: a bad item yields its error and the next
+    item is read. A bug met on the way becomes an InternalError (traceback logged).
+    """
+    from sokbo.crashlog import item_failed, reading
+
+    with reading(value):
+        try:
+            if is_url(value):
+                yield from _iter_url(value, fetch)
+                return
+            path = Path(value)
+            suffix = path.suffix.lower()
+            if suffix == ".jsonl":
+                yield from articles_from_jsonl(path)
+            elif suffix in FEED_SUFFIXES:
+                yield from _iter_feed(read_input_bytes(path), path.resolve().as_uri(),
+                                      str(path), None, fetch)
+            else:
+                yield article_from_file(path)
+        except SokboError as e:
+            yield e
+        except Exception as e:  # noqa: BLE001 - one broken input must not stop the others
+            yield item_failed(e, value)
+
+
+def _iter_feed(
+    data: bytes | str, base: str, source: str, content_type: str | None,
+    fetch: Callable[[str], tuple[bytes, str, str | None]] | None,
+) -> Iterable[Article | SokboError]:
+    parsed = read_feed(data, base, source, content_type)
+    for line in parsed.skipped:
+        yield InputError(line)
+    for item in parsed.items:
+        yield from _iter_item(item, fetch)
 
 
 def _iter_url(
@@ -284,8 +363,7 @@ def _iter_url(
     body, final_url, content_type = fetch(url)
     text = decode_text(body, url, content_type)
     if looks_like_feed(text):
-        for item in parse_feed(body, final_url, url):
-            yield from _iter_item(item, fetch)
+        yield from _iter_feed(text, final_url, url, None, fetch)
     else:
         yield extract_article(text, url=final_url)
 
@@ -293,11 +371,14 @@ def _iter_url(
 def _iter_item(
     item: FeedItem, fetch: Callable[[str], tuple[bytes, str, str | None]] | None
 ) -> Iterable[Article | SokboError]:
+    from sokbo.crashlog import item_failed
     from sokbo.extract import extract_article
 
     try:
         if item.url.startswith("file:"):
-            path = Path(urlparse(item.url).path)
+            path = file_path(item.url)
+            if path is None:
+                raise InputError("not a local file URL", source=item.url)
             yield article_from_file(path, item)
             return
         if fetch is None:
@@ -315,4 +396,4 @@ def _iter_item(
     except SokboError as e:
         yield e
     except Exception as e:  # noqa: BLE001 - a broken page must not stop the feed
-        yield ExtractError(f"could not read article: {type(e).__name__}", source=item.url)
+        yield item_failed(e, item.url)

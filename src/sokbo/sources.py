@@ -19,13 +19,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
 
 from sokbo.config import Feed, Settings
 from sokbo.dates import KST
 from sokbo.errors import ExtractError, SokboError
 from sokbo.models import Article, article_id_for
 from sokbo.store import PageState, Store
+from sokbo.urls import url_host
 
 if TYPE_CHECKING:
     from sokbo.fetch import Fetcher, Page
@@ -175,25 +175,26 @@ class _Reader:
     # -- inputs --------------------------------------------------------------------------
 
     def read(self, value: str) -> None:
+        from sokbo.crashlog import item_failed, reading
         from sokbo.ingest import FEED_SUFFIXES, is_url, iter_input
 
-        try:
-            if is_url(value):
-                self._read_url(value, self.configured.get(value))
-            elif Path(value).suffix.lower() in FEED_SUFFIXES:
-                self._read_local_feed(Path(value))
-            else:
-                for item in iter_input(value):
-                    if isinstance(item, SokboError):
-                        self.fail(item)
-                    else:
-                        self.stats["fetched"] += 1
-                        self.add(item)
-        except SokboError as e:
-            self.fail(e)
-        except Exception as e:  # noqa: BLE001 - one broken input must not stop the others
-            log.debug("reading %s failed", value, exc_info=True)
-            self.fail(f"{value}: could not read input: {type(e).__name__}")
+        with reading(value):
+            try:
+                if is_url(value):
+                    self._read_url(value, self.configured.get(value))
+                elif Path(value).suffix.lower() in FEED_SUFFIXES:
+                    self._read_local_feed(Path(value))
+                else:
+                    for item in iter_input(value):
+                        if isinstance(item, SokboError):
+                            self.fail(item)
+                        else:
+                            self.stats["fetched"] += 1
+                            self.add(item)
+            except SokboError as e:
+                self.fail(e)
+            except Exception as e:  # noqa: BLE001 - one broken input must not stop the others
+                self.fail(item_failed(e, value))
 
     def _read_local_feed(self, path: Path) -> None:
         from sokbo.ingest import read_feed, read_input_bytes
@@ -241,26 +242,34 @@ class _Reader:
     # -- feed items ----------------------------------------------------------------------
 
     def _read_items(self, items: list[FeedItem], feed: Feed | None) -> None:
+        from sokbo.crashlog import item_failed, reading
+
         for n, item in enumerate(items, 1):
             if self.stop_requested():
                 return
             if self.progress:
                 self.progress(f"fetching {item.url}", n, len(items))
-            self._read_item(item, feed)
+            with reading(item.url):
+                try:
+                    self._read_item(item, feed)
+                except SokboError as e:
+                    self.fail(e)
+                except Exception as e:  # noqa: BLE001 - one bad item must not cost the others
+                    self.fail(item_failed(e, item.url))
 
     def _read_item(self, item: FeedItem, feed: Feed | None) -> None:
-        from sokbo.errors import FetchError
+        from sokbo.errors import FetchError, InputError
         from sokbo.ingest import article_from_file
+        from sokbo.urls import file_path
 
         if item.url in self.done:
             return
         self.done.add(item.url)
         if item.url.startswith("file:"):
-            try:
-                article = article_from_file(Path(urlparse(item.url).path), item)
-            except SokboError as e:
-                self.fail(e)
-                return
+            path = file_path(item.url)
+            if path is None:
+                raise InputError("not a local file URL", source=item.url)
+            article = article_from_file(path, item)  # errors: counted by _read_items
             self.stats["fetched"] += 1
             self.add(article)
             return
@@ -290,8 +299,9 @@ class _Reader:
             article = self._extract(page, item.url, item, feed)
         except Exception as e:  # noqa: BLE001 - a broken page must not stop the feed
             if not isinstance(e, SokboError):
-                log.debug("extract failed: %s", item.url, exc_info=True)
-                e = ExtractError(f"could not read article: {type(e).__name__}", source=item.url)
+                from sokbo.crashlog import item_failed
+
+                e = item_failed(e, item.url)
             self.fail(e)
             self.store.save_page_state(PageState(
                 item.url, row.article_id if row else None, None, None, item.stamp, "failed"))
@@ -318,7 +328,7 @@ class _Reader:
             title=None,
             category=category,
         )
-        hosts = {urlparse(u).hostname for u in (page.final_url, article.url)}
+        hosts = {url_host(u) for u in (page.final_url, article.url)}
         if outlet is None and item and item.feed_title and article.outlet in hosts:
             article = replace(article, outlet=item.feed_title)
         return article
