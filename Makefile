@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps clean bench
+.PHONY: run test install system-deps clean bench fuzz
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,14 @@ system-deps:
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
+
+# Long fuzzing run: >= 100,000 generated and mutated inputs over every untrusted entry point,
+# on FUZZ_JOBS processes; prints entry point -> inputs -> crashes and fails on any crash.
+FUZZ_JOBS ?= 2
+FUZZ_SCALE ?= 1
+FUZZ_MIN ?= 100000
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz/run.py --jobs $(FUZZ_JOBS) --scale $(FUZZ_SCALE) --min-inputs $(FUZZ_MIN)
 
 bench: $(STAMP)
 	$(BIN)/sokbo bench quality

@@ -16,11 +16,13 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     # httpx honours proxy variables (HTTP_PROXY, no_proxy, …): none may see loopback test traffic
     for key in list(os.environ):
         if (key.startswith("SOKBO_") and key != "SOKBO_SHARED") or key.lower().endswith("_proxy"):
             monkeypatch.delenv(key, raising=False)
+    # internal-error tracebacks (sokbo.crashlog) go to the test session's temp dir, not ~/.local
+    monkeypatch.setenv("SOKBO_LOG_DIR", str(tmp_path_factory.getbasetemp() / "crash-logs"))
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Fuzz tests and their harness (see harness.py)."""
