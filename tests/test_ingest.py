@@ -91,7 +91,7 @@ def test_jsonl_line_with_a_number_title_is_named_and_the_others_are_read(
     result = CliRunner().invoke(cli, ["run", "--feed", str(path), "--out", str(out)])
     assert result.exit_code == 0, result.stderr
     assert f'{path}:2: "title" must be a string, not a number' in result.stdout
-    assert "1 inputs skipped" in result.stdout
+    assert "failed 1" in result.stdout  # counted in the run summary
     assert f"{len(lines)} articles read" in result.stdout
 
 
