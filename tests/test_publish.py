@@ -340,3 +340,44 @@ def test_site_in_a_subfolder_of_the_repository(state: Settings, tmp_path: Path) 
     assert report.published[0].path.startswith("_posts/")
     committed = git(repo, "show", "--name-only", "--format=", "-z", "HEAD").split("\0")
     assert any(name.startswith("docs/_posts/") for name in committed)
+
+
+def test_a_git_still_holding_the_index_lock_is_waited_for(state: Settings, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a publish is killed its git commit may still be finishing: the next publish waits
+    for the lock; a lock nobody releases is one clear error, and nothing is marked published."""
+    import threading
+
+    import sokbo.publish as publish
+
+    repo = make_site(tmp_path / "blog")
+    approve_posts(state)
+    lock = repo / ".git" / "index.lock"
+    lock.write_text("", "utf-8")
+    threading.Timer(0.5, lock.unlink).start()
+    report = publish_posts(state, repo)
+    assert len(report.written) == 4 and commits(repo) == 1
+
+    repo = make_site(tmp_path / "blog2")
+    with Store(state.db_path) as store, store.transaction() as db:
+        db.execute("UPDATE posts SET status = 'approved', published_hash = NULL")
+    lock = repo / ".git" / "index.lock"
+    lock.write_text("", "utf-8")
+    monkeypatch.setattr(publish, "GIT_LOCK_WAIT", 0.3)
+    with pytest.raises(PublishError, match="index.lock") as e:
+        publish_posts(state, repo)
+    assert "\n" not in str(e.value)
+    assert {r.status for r in records(state).values()} == {"approved"}
+
+
+def test_temp_files_of_a_killed_publish_are_removed(state: Settings, tmp_path: Path) -> None:
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    repo = make_site(tmp_path / "blog")
+    stray = repo / "_posts" / f".2026-11-20-글.html.sokbo-{proc.pid}-abc.tmp"
+    stray.parent.mkdir()
+    stray.write_text("half", "utf-8")
+    approve_posts(state)
+    publish_posts(state, repo)
+    assert not stray.exists()
+    assert git(repo, "status", "--porcelain") == ""

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 from sokbo.config import Settings
 from sokbo.errors import PublishError, RenderError
-from sokbo.fsutil import atomic_write_text
+from sokbo.fsutil import atomic_write_text, remove_stale_temp_files
 from sokbo.models import content_hash
 from sokbo.store import PostRecord, Store
 
@@ -40,10 +41,15 @@ SITE_KINDS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("hugo", ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml", "config.json",
               "config/_default"), "hugo", "content/posts"),
 )
-# statuses a post may have when asked for by id (approved, or a clean draft); a published post
-# may be published again: unchanged files are left as they are, edited ones are conflicts
-PUBLISHABLE_BY_ID = ("approved", "draft", "published")
+# statuses a post may have when asked for by id (approved, or a clean draft, or one changed
+# since its approval); a published post may be published again: unchanged files are left as
+# they are, edited ones are conflicts
+PUBLISHABLE_BY_ID = ("approved", "draft", "changed", "published")
+# what `sokbo approve --all` approves: drafts, and posts changed since their approval
+APPROVABLE = ("draft", "changed")
 GIT_TIMEOUT = 120
+# another git (or one still finishing for a publish that was killed) holds the index lock
+GIT_LOCK_WAIT = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,10 +175,10 @@ def approve_posts(settings: Settings, post_ids: Sequence[int] | None = None) -> 
     report = ApproveReport()
     with _open_store(settings) as store:
         if post_ids is None:
-            records = store.list_posts("draft")
+            records = [r for status in APPROVABLE for r in store.list_posts(status)]
         else:
             records = _records_by_id(
-                store, post_ids, report.skipped, allowed=("draft", "approved"),
+                store, post_ids, report.skipped, allowed=(*APPROVABLE, "approved"),
                 refuse=lambda r: PostOutcome(
                     r.id, r.title, r.path, "skipped",
                     f"status is {r.status}; only drafts can be approved"))
@@ -213,16 +219,30 @@ def _clean_posts_dir(repo: Path, posts_dir: str) -> str:
 
 def _git(repo: Path, *args: str, identity: Sequence[str] = (),
          timeout: float = GIT_TIMEOUT) -> subprocess.CompletedProcess[str]:
-    """Run git in ``repo``; a failure becomes a one-line PublishError."""
+    """Run git in ``repo``; a failure becomes a one-line PublishError.
+
+    While another git holds the repository's index lock (say, the commit of a publish that
+    was killed, still finishing), waits up to ``GIT_LOCK_WAIT`` seconds for it.
+    """
     env = dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="echo")
-    try:
-        done = subprocess.run(
-            ["git", *identity, *args], cwd=repo, env=env, capture_output=True, text=True,
-            timeout=timeout, check=False,
-        )
-    except subprocess.TimeoutExpired as e:
-        raise PublishError(f"git {args[0]} timed out after {timeout:.0f} s",
-                           source=str(repo)) from e
+    deadline = time.monotonic() + GIT_LOCK_WAIT
+    while True:
+        try:
+            done = subprocess.run(
+                ["git", *identity, *args], cwd=repo, env=env, capture_output=True, text=True,
+                timeout=timeout, check=False,
+            )
+        except subprocess.TimeoutExpired as e:
+            raise PublishError(f"git {args[0]} timed out after {timeout:.0f} s",
+                               source=str(repo)) from e
+        locked = done.returncode != 0 and "index.lock" in done.stderr
+        if not locked or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    if locked:
+        raise PublishError(
+            "another git process holds .git/index.lock; if none is running (one was killed), "
+            "delete that file and publish again", source=str(repo))
     if done.returncode != 0:
         lines = [ln.strip() for ln in (done.stderr or done.stdout).splitlines() if ln.strip()]
         why = next((ln for ln in lines if ln.lower().startswith(("fatal", "error"))),
@@ -322,6 +342,7 @@ def publish_posts(
                             template_dir=template_dir)
     report = PublishReport(repo=repo, site=site)
     folder = repo / site.posts_dir
+    remove_stale_temp_files(folder, recursive=False)  # left by a publish that was killed
 
     with _open_store(settings) as store:
         writes: list[tuple[PostRecord, Path, str]] = []

@@ -40,9 +40,6 @@ ProgressFactory = Callable[[], tuple[Progress | None, Callable[[], None]]]
 
 _INTERVAL_PART = re.compile(r"(\d+(?:\.\d+)?)([smh])")
 _UNIT_SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0}
-# atomic_write_text leaves ".<name>.<random>.tmp" behind only when killed mid-write;
-# an older one cannot belong to a write still in progress.
-_STALE_TEMP_SECONDS = 600.0
 
 
 def parse_interval(text: str) -> float:
@@ -167,7 +164,6 @@ def watch(
     from sokbo.pipeline import run_pipeline
 
     with watch_lock(settings.out_dir):
-        _remove_stale_temp_files(settings.posts_dir)
         runs = 0
         while not stop.is_set():
             runs += 1
@@ -190,16 +186,3 @@ def watch(
             if last or stop.wait(wait):
                 break
         return runs
-
-
-def _remove_stale_temp_files(posts_dir: Path) -> None:
-    if not posts_dir.is_dir():
-        return
-    now = time.time()
-    for tmp in posts_dir.glob(".*.tmp"):
-        try:
-            if now - tmp.stat().st_mtime > _STALE_TEMP_SECONDS:
-                tmp.unlink()
-                log.info("removed a temp file left by an interrupted write: %s", tmp)
-        except OSError:
-            continue
