@@ -68,12 +68,17 @@ class Story:
 
 @dataclass(frozen=True, slots=True)
 class PostSentence:
-    """A sentence of a post: the restyled text and the source sentence it came from."""
+    """A sentence of a post: the restyled text and the source sentence it came from.
+
+    ``origin`` is ``source`` (the writer restyled the source sentence) or ``reviewer`` (a person
+    rewrote it on the review page; the source sentence is then the one it replaced).
+    """
 
     text: str
     source_id: str
     index: int
     role: str = "body"
+    origin: str = "source"
 
     @property
     def source_sentence_id(self) -> str:
@@ -140,7 +145,10 @@ class Post:
 def post_to_dict(post: Post) -> dict:
     """A JSON-able form of a Post (dates as ISO strings), for storage and re-rendering."""
     def ps(s: PostSentence) -> dict:
-        return {"text": s.text, "source_id": s.source_id, "index": s.index, "role": s.role}
+        d = {"text": s.text, "source_id": s.source_id, "index": s.index, "role": s.role}
+        if s.origin != "source":
+            d["origin"] = s.origin
+        return d
 
     return {
         "story_id": post.story_id,
@@ -172,7 +180,7 @@ def post_to_dict(post: Post) -> dict:
 def post_from_dict(d: dict) -> Post:
     def ps(x: dict) -> PostSentence:
         return PostSentence(text=x["text"], source_id=x["source_id"], index=x["index"],
-                            role=x.get("role", "body"))
+                            role=x.get("role", "body"), origin=x.get("origin", "source"))
 
     return Post(
         story_id=d["story_id"],

@@ -4,18 +4,24 @@
 """
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sokbo.config import Settings
 from sokbo.errors import DraftError, SokboError
-from sokbo.fsutil import atomic_write_text, ensure_writable_dir
+from sokbo.fsutil import atomic_write_text, ensure_writable_dir, remove_stale_temp_files
 from sokbo.models import Article, Post, Story, content_hash
-from sokbo.store import Store
+from sokbo.store import PostRecord, Store
+
+if TYPE_CHECKING:
+    from sokbo.render import RenderOptions
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +39,9 @@ class PostResult:
     status: str                      # new | updated | unchanged
     post: Post | None
     articles: list[Article]
-    review: str = "draft"            # draft | blocked | approved | published | rejected
+    review: str = "draft"   # draft | blocked | changed | approved | published | rejected
     findings: list[dict[str, Any]] = field(default_factory=list)
+    title_origin: str = "writer"     # writer | reviewer (edited on the review page)
 
     @property
     def blocked(self) -> bool:
@@ -49,6 +56,7 @@ class PostResult:
             "path": str(self.path),
             "status": self.status,
             "review": self.review,
+            "title_origin": self.title_origin,
             "publishable": not self.blocked,
             "sources": [
                 {"id": a.id, "outlet": a.outlet, "title": a.title, "url": a.url,
@@ -59,7 +67,7 @@ class PostResult:
         }
         if self.post is not None:
             d["sentences"] = [
-                {"text": s.text, "role": s.role, "source_id": s.source_id,
+                {"text": s.text, "role": s.role, "origin": s.origin, "source_id": s.source_id,
                  "sentence_index": s.index, "source_url": urls.get(s.source_id)}
                 for s in self.post.all_sentences()
             ]
@@ -172,6 +180,7 @@ def run_pipeline(
     from sokbo.sources import read_inputs
 
     ensure_writable_dir(settings.out_dir)
+    remove_stale_temp_files(settings.out_dir)
     report = RunReport(out_dir=settings.out_dir)
     inputs = list(inputs) if inputs else default_inputs(settings)
 
@@ -261,8 +270,13 @@ def regenerate_story(settings: Settings, story_id: str) -> PostResult:
 
 def write_story(store: Store, settings: Settings, story: Story, *,
                 force: bool = False) -> PostResult:
-    """Write or update the post of one story, unless its inputs did not change."""
-    from sokbo.render import RenderOptions, render_post
+    """Write or update the post of one story, unless its inputs did not change.
+
+    The reviewer's edits are put back on the new post (``sokbo.edits``); a post that was
+    approved and now reads differently returns to review as ``changed``.
+    """
+    from sokbo.edits import apply_edits
+    from sokbo.render import RenderOptions
     from sokbo.write import write_post
 
     fmt = settings.format
@@ -271,31 +285,140 @@ def write_story(store: Store, settings: Settings, story: Story, *,
     if (not force and record and record.input_hash == ihash
             and (settings.out_dir / record.path).exists()):
         return PostResult(story.id, record.title, settings.out_dir / record.path, "unchanged",
-                          None, list(story.articles), record.status, record.findings)
-    slug = store.story_slug(story.id)
-    post = write_post(story, writer_options(settings), slug=slug, tags=topic_tags(story))
+                          None, list(story.articles), record.status, record.findings,
+                          record.title_origin)
+    written = write_post(story, writer_options(settings), slug=store.story_slug(story.id),
+                         tags=topic_tags(story))
+    done = apply_edits(written, store.edits(story.id))
     options = RenderOptions(cta_text=settings.cta_text, cta_url=settings.cta_url,
                             template_dir=settings.template_dir)
-    rel_path, text = render_post(post, fmt, options)
-    if record and record.format == fmt:
-        rel_path = record.path  # a story's post is updated in place, never moved
-    # the linter reads the reference (Jekyll) structure, whatever format is written
-    lint_text_ = text if fmt == "jekyll" else render_post(post, "jekyll", options)[1]
-    findings, review = lint_rendered(lint_text_, story)
+    post, rel_path, text = place_post(store, settings, record, done.post, options)
+    written = dataclasses.replace(written, slug=post.slug)
+    findings, blocked = lint_post(post, text, fmt, story, options,
+                                  written=written if done.applied else None)
+    status = next_status(record, content_hash(text), blocked)
+    title_origin = "reviewer" if done.title_edited else "writer"
     path = settings.out_dir / rel_path
     with store.transaction() as db:
         store.upsert_story(db, story.id, post.slug)
         for a in story.articles:
             store.upsert_article(db, a, story.id)
+        for old, new in zip(done.stored, done.applied, strict=True):
+            if old.target != new.target:
+                store.delete_edit(db, story.id, old.target)
+            if old != new:
+                store.save_edit(db, new)
         store.save_post(db, post, path=rel_path, fmt=fmt, input_hash=ihash,
-                        content_hash=content_hash(text), rendered=text, status=review,
-                        findings=findings)
+                        content_hash=content_hash(text), rendered=text, status=status,
+                        findings=findings, title_origin=title_origin)
     # The file comes after the commit: killed in between, the next run finds the post's row
     # without its file and rewrites it in place. Killed with only the file written, the
     # story could come back under a new id and file name: the same story posted twice.
     atomic_write_text(path, text)
     return PostResult(story.id, post.title, path, "updated" if record else "new", post,
-                      list(story.articles), review, findings)
+                      list(story.articles), status, findings, title_origin)
+
+
+def place_post(store: Store, settings: Settings, record: PostRecord | None, post: Post,
+               options: RenderOptions) -> tuple[Post, str, str]:
+    """(post with its final slug, path relative to the output directory, file text).
+
+    A story's post keeps its file once it has one. A new post gets a path no other story
+    holds (the store's unique index guarantees it) and that is not a file sokbo did not
+    write: its slug, else the slug with ``-2``, ``-3``… (the first free one, so the same
+    stories in the same order always get the same names).
+    """
+    from sokbo.render import render_post
+
+    if record and record.format == settings.format:
+        _, text = render_post(post, settings.format, options)
+        return post, record.path, text
+    base = post.slug
+    for n in itertools.count(1):
+        candidate = post if n == 1 else dataclasses.replace(post, slug=f"{base}-{n}")
+        rel_path, text = render_post(candidate, settings.format, options)
+        holder = store.path_holder(rel_path)
+        if holder == post.story_id:
+            return candidate, rel_path, text
+        if holder is not None:
+            continue
+        target = settings.out_dir / rel_path
+        if not target.exists() or _same_text(target, text):
+            return candidate, rel_path, text  # free, or this very post written before
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _same_text(path: Path, text: str) -> bool:
+    try:
+        return path.read_text("utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def next_status(record: PostRecord | None, new_hash: str, blocked: bool) -> str:
+    """A rewritten post's review status.
+
+    Lint errors block it. A post that reads as before keeps its status (approved stays
+    approved). A post that was approved and now reads differently is ``changed``: back in
+    review, with the change shown against what was approved; exactly the approved text again
+    is approved again. Anything else is a draft.
+    """
+    if blocked:
+        return "blocked"
+    if record is None:
+        return "draft"
+    if new_hash == record.content_hash and record.status in (
+            "approved", "published", "rejected", "changed"):
+        return record.status
+    if record.approved is not None:
+        return "approved" if new_hash == record.approved.get("content_hash") else "changed"
+    return "draft"
+
+
+# Findings a reviewer's own wording may raise without blocking: writing style (SB1xx),
+# consistency (SB5xx) and grounding (SB6xx): the reviewer vouches for their words. Format
+# and safety findings (a broken file, active markup) block whoever caused them.
+REVIEWER_MAY_OVERRIDE = ("SB1", "SB5", "SB6")
+
+
+def lint_post(post: Post, text: str, fmt: str, story: Story, options: RenderOptions, *,
+              written: Post | None = None) -> tuple[list[dict[str, Any]], bool]:
+    """Lint a rendered post against its sources: (findings, blocked).
+
+    ``written`` is the post as the writer wrote it, when a reviewer edited it: a finding that
+    only the edited post has is the reviewer's, and is a warning marked ``reviewer``.
+    """
+    from sokbo.render import render_post
+
+    # the linter reads the reference (Jekyll) structure, whatever format is written
+    lint_text_ = text if fmt == "jekyll" else render_post(post, "jekyll", options)[1]
+    findings, _ = lint_rendered(lint_text_, story)
+    if written is not None:
+        base, _ = lint_rendered(render_post(written, "jekyll", options)[1], story)
+        findings = mark_reviewer_findings(findings, base)
+    return findings, any(f["severity"] == "error" for f in findings)
+
+
+def mark_reviewer_findings(findings: list[dict[str, Any]],
+                           written: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings of an edited post that the writer's own post does not have are the
+    reviewer's: marked so, and warnings instead of errors where the rule allows it."""
+    def key(f: dict[str, Any]) -> tuple[str, str, str]:
+        return (f.get("code", ""), f.get("quote", ""), f.get("message_en", ""))
+
+    left = Counter(key(f) for f in written)
+    out = []
+    for f in findings:
+        if left[key(f)] > 0:
+            left[key(f)] -= 1
+            out.append(f)
+            continue
+        f = {**f, "reviewer": True}
+        if f.get("severity") == "error" and str(f.get("code", "")).startswith(
+                REVIEWER_MAY_OVERRIDE):
+            f["severity"] = "warning"
+        out.append(f)
+    return out
 
 
 def lint_rendered(text: str, story: Story) -> tuple[list[dict[str, Any]], str]:
@@ -315,6 +438,7 @@ def post_inputs(settings: Settings, inputs: Sequence[str]) -> RunReport:
     from sokbo.ingest import load_articles
 
     ensure_writable_dir(settings.out_dir)
+    remove_stale_temp_files(settings.out_dir)
     report = RunReport(out_dir=settings.out_dir)
     with url_fetch(settings, inputs) as fetch:
         articles, errors = load_articles(inputs, fetch=fetch)

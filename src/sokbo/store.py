@@ -1,12 +1,14 @@
-"""SQLite state: articles seen, stories, posts with per-sentence provenance, feed state.
+"""SQLite state: articles seen, stories, posts with per-sentence provenance, feed state, and
+the reviewer's edits and approvals.
 
 Every write happens inside a transaction; the schema is a list of ordered, named migrations.
+A post's file path is unique (an index), so two stories can never share a file.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -16,7 +18,45 @@ from typing import Any
 from sokbo.errors import StoreError
 from sokbo.models import Article, Post, Sentence, post_from_dict, post_to_dict
 
-MIGRATIONS: list[tuple[str, str]] = [
+# A migration is SQL (statements separated by ";") or a function given the connection; each runs
+# in its own transaction.
+Migration = str | Callable[[sqlite3.Connection], None]
+SQLITE_MAX_INT = 2**63 - 1
+
+
+def _unique_post_paths(db: sqlite3.Connection) -> None:
+    """0.1 let two stories on one day with one headline share a file name (the second
+    overwrote the first). Give every later post of a shared path its own name, ``…-2``, the
+    way new posts are named now; its file is written there on the story's next update."""
+    taken = {r[0] for r in db.execute("SELECT path FROM posts")}
+    shared = db.execute(
+        "SELECT id, story_id, path, post_json FROM posts WHERE path IN "
+        "(SELECT path FROM posts GROUP BY path HAVING COUNT(*) > 1) ORDER BY path, id"
+    ).fetchall()
+    first: set[str] = set()
+    for post_id, story_id, path, post_json in shared:
+        if path not in first:
+            first.add(path)
+            continue
+        stem, dot, ext = path.rpartition(".")
+        if not dot:
+            stem, ext = path, ""
+        n = 2
+        while f"{stem}-{n}{dot}{ext}" in taken:
+            n += 1
+        new = f"{stem}-{n}{dot}{ext}"
+        taken.add(new)
+        data = json.loads(post_json or "{}")
+        slug = f"{data['slug']}-{n}" if data.get("slug") else None
+        if slug:
+            data["slug"] = slug
+            db.execute("UPDATE stories SET slug = ? WHERE id = ?", (slug, story_id))
+        db.execute("UPDATE posts SET path = ?, post_json = ? WHERE id = ?",
+                   (new, json.dumps(data, ensure_ascii=False), post_id))
+    db.execute("CREATE UNIQUE INDEX posts_path ON posts(path)")
+
+
+MIGRATIONS: list[tuple[str, Migration]] = [
     (
         "0001_initial",
         """
@@ -97,6 +137,28 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE feed_state ADD COLUMN items TEXT
         """,
     ),
+    (
+        # What a reviewer wrote is theirs and survives later runs: ``edits`` holds each edit
+        # (the title, or the text of the post sentence taken from one source sentence) with
+        # the writer's text it replaced; ``origin`` columns record who wrote what; the post as
+        # approved is kept so a later change can be shown against it.
+        "0004_reviewer_work",
+        """
+        ALTER TABLE posts ADD COLUMN title_origin TEXT NOT NULL DEFAULT 'writer';
+        ALTER TABLE posts ADD COLUMN approved_json TEXT;
+        ALTER TABLE post_sentences ADD COLUMN origin TEXT NOT NULL DEFAULT 'source';
+        CREATE TABLE edits (
+            story_id TEXT NOT NULL REFERENCES stories(id),
+            target TEXT NOT NULL,
+            original TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            PRIMARY KEY (story_id, target)
+        )
+        """,
+    ),
+    ("0005_unique_post_paths", _unique_post_paths),
 ]
 
 
@@ -136,20 +198,50 @@ class PostRecord:
     published_hash: str | None
     created: str
     updated: str
+    title_origin: str = "writer"          # writer | reviewer
+    approved: dict[str, Any] | None = None  # the post as last approved (see approval_snapshot)
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """A reviewer's edit of a story's post: ``target`` is ``title`` or ``sentence:<source
+    sentence id>``; ``original`` is the writer's text it replaced, ``text`` the reviewer's."""
+
+    story_id: str
+    target: str
+    original: str
+    text: str
+    updated: str = ""
+
+    @property
+    def source_sentence(self) -> str | None:
+        return self.target.removeprefix("sentence:") if self.target.startswith("sentence:") \
+            else None
 
 
 class Store:
-    """One SQLite file; use as a context manager or call close()."""
+    """One SQLite file; use as a context manager or call close().
 
-    def __init__(self, path: str | Path) -> None:
+    ``read_only=True`` opens a state that cannot be written (a read-only folder or file): no
+    migration runs, and a state older than this sokbo is refused with a StoreError.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            if read_only:
+                self.db = _connect_read_only(self.path)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self._migrate()
+            if read_only:
+                self._check_migrated()
+            else:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self._migrate()
         except (sqlite3.Error, OSError) as e:
             raise StoreError(f"cannot open state database: {e}", source=str(self.path)) from e
 
@@ -171,8 +263,11 @@ class Store:
             raise StoreError(f"database is busy: {e}", source=str(self.path)) from e
         try:
             yield self.db
-        except BaseException:
+        except BaseException as e:
             self.db.execute("ROLLBACK")
+            if isinstance(e, sqlite3.IntegrityError) and "posts.path" in str(e):
+                raise StoreError("that post file name is already another story's",
+                                 source=str(self.path)) from e
             raise
         else:
             self.db.execute("COMMIT")
@@ -182,14 +277,27 @@ class Store:
             "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)"
         )
         done = {r[0] for r in self.db.execute("SELECT name FROM _migrations")}
-        for name, sql in MIGRATIONS:
+        for name, migration in MIGRATIONS:
             if name in done:
                 continue
             with self.transaction() as db:
-                for statement in sql.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                if callable(migration):
+                    migration(db)
+                else:
+                    for statement in migration.split(";"):
+                        if statement.strip():
+                            db.execute(statement)
                 db.execute("INSERT INTO _migrations VALUES (?, ?)", (name, now_iso()))
+
+    def _check_migrated(self) -> None:
+        try:
+            done = {r[0] for r in self.db.execute("SELECT name FROM _migrations")}
+        except sqlite3.Error:
+            done = set()
+        if any(name not in done for name, _ in MIGRATIONS):
+            raise StoreError("this state database is from an older sokbo and cannot be upgraded "
+                             "read-only; run `sokbo run` once where it can be written",
+                             source=str(self.path))
 
     # --- articles -------------------------------------------------------------------------
 
@@ -248,15 +356,22 @@ class Store:
         now = now_iso()
         db.execute(
             """INSERT INTO stories (id, slug, created, updated) VALUES (?,?,?,?)
-               ON CONFLICT(id) DO UPDATE SET updated=excluded.updated""",
+               ON CONFLICT(id) DO UPDATE SET slug=excluded.slug, updated=excluded.updated""",
             (story_id, slug, now, now),
         )
+
+    def path_holder(self, path: str) -> str | None:
+        """The story whose post is written to ``path`` (relative to the output directory)."""
+        row = self.db.execute("SELECT story_id FROM posts WHERE path = ?", (path,)).fetchone()
+        return row["story_id"] if row else None
 
     def get_post(self, story_id: str) -> PostRecord | None:
         row = self.db.execute("SELECT * FROM posts WHERE story_id = ?", (story_id,)).fetchone()
         return _post_from_row(row) if row else None
 
     def get_post_by_id(self, post_id: int) -> PostRecord | None:
+        if not 0 <= post_id <= SQLITE_MAX_INT:  # no such row, and SQLite cannot take the number
+            return None
         row = self.db.execute("SELECT * FROM posts WHERE id = ?", (post_id,)).fetchone()
         return _post_from_row(row) if row else None
 
@@ -281,28 +396,35 @@ class Store:
         rendered: str,
         status: str,
         findings: list[dict[str, Any]],
+        title_origin: str = "writer",
     ) -> int:
+        """Insert or update a story's post and its sentence provenance.
+
+        Raises:
+            StoreError: (when the transaction ends) ``path`` is another story's post file.
+        """
         now = now_iso()
         db.execute(
             """INSERT INTO posts (story_id, path, format, title, status, input_hash, content_hash,
-                   rendered, findings, post_json, created, updated)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+                   rendered, findings, post_json, title_origin, created, updated)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
                ON CONFLICT(story_id) DO UPDATE SET path=excluded.path, format=excluded.format,
                    title=excluded.title, status=excluded.status, input_hash=excluded.input_hash,
                    content_hash=excluded.content_hash, rendered=excluded.rendered,
                    findings=excluded.findings, post_json=excluded.post_json,
-                   updated=excluded.updated""",
+                   title_origin=excluded.title_origin, updated=excluded.updated""",
             (post.story_id, path, fmt, post.title, status, input_hash, content_hash, rendered,
              json.dumps(findings, ensure_ascii=False),
-             json.dumps(post_to_dict(post), ensure_ascii=False), now, now),
+             json.dumps(post_to_dict(post), ensure_ascii=False), title_origin, now, now),
         )
         post_id = db.execute(
             "SELECT id FROM posts WHERE story_id = ?", (post.story_id,)
         ).fetchone()[0]
         db.execute("DELETE FROM post_sentences WHERE post_id = ?", (post_id,))
         db.executemany(
-            "INSERT INTO post_sentences VALUES (?,?,?,?,?,?)",
-            [(post_id, pos, s.role, s.text, s.source_id, s.index)
+            "INSERT INTO post_sentences (post_id, position, role, text, source_id, "
+            "sentence_index, origin) VALUES (?,?,?,?,?,?,?)",
+            [(post_id, pos, s.role, s.text, s.source_id, s.index, s.origin)
              for pos, s in enumerate(post.all_sentences())],
         )
         return int(post_id)
@@ -321,12 +443,49 @@ class Store:
 
     def set_post_status(self, post_id: int, status: str, *, published_hash: str | None = None,
                         db: sqlite3.Connection | None = None) -> None:
+        """Change a post's review status; approving also records what was approved."""
         conn = db or self.db
         conn.execute(
             "UPDATE posts SET status = ?, published_hash = COALESCE(?, published_hash), "
             "updated = ? WHERE id = ?",
             (status, published_hash, now_iso(), post_id),
         )
+        if status == "approved":
+            self.record_approval(conn, post_id)
+
+    def record_approval(self, db: sqlite3.Connection, post_id: int) -> None:
+        """Keep the post as it is now, and its sources' hashes, as what the reviewer approved:
+        a later run that changes the post shows the change against this."""
+        row = db.execute("SELECT story_id, title, content_hash, post_json FROM posts "
+                         "WHERE id = ?", (post_id,)).fetchone()
+        if row is None:
+            return
+        sources = {r["id"]: [r["content_hash"], r["title"]] for r in db.execute(
+            "SELECT id, content_hash, title FROM articles WHERE story_id = ?", (row["story_id"],))}
+        snapshot = {"approved": now_iso(), "title": row["title"],
+                    "content_hash": row["content_hash"],
+                    "post": json.loads(row["post_json"] or "{}"), "sources": sources}
+        db.execute("UPDATE posts SET approved_json = ? WHERE id = ?",
+                   (json.dumps(snapshot, ensure_ascii=False), post_id))
+
+    # --- the reviewer's edits ---------------------------------------------------------------
+
+    def edits(self, story_id: str) -> list[Edit]:
+        return [Edit(r["story_id"], r["target"], r["original"], r["text"], r["updated"])
+                for r in self.db.execute(
+                    "SELECT * FROM edits WHERE story_id = ? ORDER BY target", (story_id,))]
+
+    def save_edit(self, db: sqlite3.Connection, edit: Edit) -> None:
+        now = now_iso()
+        db.execute(
+            """INSERT INTO edits (story_id, target, original, text, created, updated)
+               VALUES (?,?,?,?,?,?) ON CONFLICT(story_id, target) DO UPDATE SET
+               original=excluded.original, text=excluded.text, updated=excluded.updated""",
+            (edit.story_id, edit.target, edit.original, edit.text, now, now),
+        )
+
+    def delete_edit(self, db: sqlite3.Connection, story_id: str, target: str) -> None:
+        db.execute("DELETE FROM edits WHERE story_id = ? AND target = ?", (story_id, target))
 
     # --- feeds and pages (conditional GET) ---------------------------------------------
 
@@ -403,4 +562,20 @@ def _post_from_row(r: sqlite3.Row) -> PostRecord:
         status=r["status"], input_hash=r["input_hash"], content_hash=r["content_hash"],
         rendered=r["rendered"], findings=json.loads(r["findings"]),
         published_hash=r["published_hash"], created=r["created"], updated=r["updated"],
+        title_origin=r["title_origin"],
+        approved=json.loads(r["approved_json"]) if r["approved_json"] else None,
     )
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection. A WAL database in a folder nobody may write cannot get its
+    shared-memory file; it is then opened as immutable (no writer can exist there either)."""
+    if not path.is_file():
+        raise StoreError("no state database here", source=str(path))
+    uri = path.resolve().as_uri()
+    try:
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=30)
+        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)

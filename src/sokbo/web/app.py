@@ -43,6 +43,7 @@ _HTTP_TITLES = {
     409: "지금은 할 수 없음 (Conflict)",
     413: "요청이 너무 큼 (Payload too large)",
     500: "서버 오류 (Server error)",
+    503: "지금은 쓸 수 없음 (Unavailable)",
 }
 _HTTP_MESSAGES = {
     403: "보안 토큰이 없거나 맞지 않습니다. 페이지를 새로 고친 뒤 다시 하세요 "
@@ -81,6 +82,7 @@ class ReviewApp:
         new = sid is None
         if sid is None:
             sid = self.csrf.new_session()
+        context.setdefault("read_only", None)
         html = self.env.get_template(template).render(
             request=request, csrf_token=self.csrf.token(sid), site_repo=self.ctx.site_repo,
             **context,
@@ -104,13 +106,14 @@ class ReviewApp:
         if status is not None and status not in review.STATUS_LABELS:
             raise review.BadRequest(f"알 수 없는 상태입니다: {status} (unknown status).")
         rows = await run_in_threadpool(self._stories)
+        read_only = await run_in_threadpool(self.ctx.read_only)
         counts: dict[str, int] = {}
         for r in rows:
             counts[r.record.status] = counts.get(r.record.status, 0) + 1
         shown = [r for r in rows if status is None or r.record.status == status]
         return self.page(request, "index.html", rows=shown, counts=counts, total=len(rows),
                          current=status, status_order=review.STATUS_ORDER,
-                         out_dir=self.ctx.settings.out_dir)
+                         out_dir=self.ctx.settings.out_dir, read_only=read_only)
 
     def _stories(self) -> list[review.StoryRow]:
         with self.ctx.store() as store:
@@ -125,11 +128,13 @@ class ReviewApp:
             preview_html = review.sanitize_preview(
                 self.env.get_template("_preview.html").render(p=view.preview))
         return self.page(request, "post.html", view=view, message=msg,
-                         preview_html=preview_html, title_max=self.ctx.settings.title_max_chars)
+                         preview_html=preview_html, title_max=self.ctx.settings.title_max_chars,
+                         sentence_max=review.SENTENCE_MAX_CHARS, read_only=view.read_only)
 
     def _post_view(self, post_id: int) -> review.PostView:
+        read_only = self.ctx.read_only()
         with self.ctx.store() as store:
-            return review.post_view(store, post_id)
+            return review.post_view(store, post_id, read_only=read_only)
 
     async def health(self, request: Request) -> Response:
         return PlainTextResponse("ok")
@@ -141,6 +146,11 @@ class ReviewApp:
         if not self.csrf.valid(request, form.get(CSRF_FIELD)):
             raise HTTPException(403)
         post_id = request.path_params["post_id"]
+        why = await run_in_threadpool(self.ctx.read_only)
+        if why:
+            raise review.ReadOnly("출력 폴더나 상태 데이터베이스에 쓸 수 없어 글을 볼 수만 "
+                                  "있습니다 (read-only: actions are unavailable).",
+                                  reasons=[why])
         key = await run_in_threadpool(review.ACTIONS[name], self.ctx, post_id, form)
         log.info("review: %s post %s → %s", name, post_id, key)
         return RedirectResponse(f"/posts/{post_id}?msg={key}", status_code=303)
@@ -155,6 +165,14 @@ class ReviewApp:
             raise review.BadRequest("잘못된 Content-Length입니다 (bad Content-Length).") from e
         if length > MAX_FORM_BYTES:
             raise HTTPException(413, "양식이 너무 큽니다 (form too large).")
+        # a chunked body has no Content-Length: read it here, within the same limit
+        size, chunks = 0, []
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_FORM_BYTES:
+                raise HTTPException(413, "양식이 너무 큽니다 (form too large).")
+            chunks.append(chunk)
+        request._body = b"".join(chunks)  # Request.form() reads the cached body
         try:
             form = await request.form(max_files=0, max_fields=20, max_part_size=MAX_FORM_BYTES)
         except HTTPException:

@@ -5,11 +5,11 @@ Every state change goes through ``Store`` inside a transaction.
 """
 from __future__ import annotations
 
-import dataclasses
+import difflib
 import itertools
 import logging
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,16 +17,18 @@ from typing import Any
 import nh3
 
 from sokbo.config import Settings
-from sokbo.models import Article, Post, PostSentence, Story, content_hash
+from sokbo.errors import InputError, StoreError
+from sokbo.models import Article, Post, PostSentence, Story, content_hash, post_from_dict
 from sokbo.render.common import safe_url, split_highlight
-from sokbo.store import PostRecord, Store
+from sokbo.store import Edit, PostRecord, Store
 
 log = logging.getLogger(__name__)
 
 #: Review states in the order the index lists them.
-STATUS_ORDER = ("blocked", "draft", "approved", "published", "rejected")
+STATUS_ORDER = ("blocked", "changed", "draft", "approved", "published", "rejected")
 STATUS_LABELS = {
     "draft": "검토 대기",
+    "changed": "승인 뒤 바뀜",
     "blocked": "차단됨",
     "approved": "승인됨",
     "published": "발행됨",
@@ -34,6 +36,8 @@ STATUS_LABELS = {
 }
 HTML_FORMATS = ("jekyll",)  # formats whose body is HTML (hugo and markdown bodies are Markdown)
 TITLE_MAX_INPUT = 300  # characters accepted from the form before normalising
+SENTENCE_MAX_CHARS = 400  # a reviewer's sentence: a long Korean news sentence is ~150
+REVIEWABLE = ("draft", "rejected", "blocked", "changed")  # statuses a reviewer can approve
 
 
 class ReviewError(Exception):
@@ -69,6 +73,13 @@ class Unavailable(ReviewError):
     title = "지원하지 않음 (Not available)"
 
 
+class ReadOnly(ReviewError):
+    """The output folder or the state database cannot be written: pages only, no actions."""
+
+    status = 503
+    title = "읽기 전용 (Read-only)"
+
+
 # --- view models ----------------------------------------------------------------------------
 
 
@@ -83,6 +94,7 @@ class TracedSentence:
     after: str
     outlet: str            # outlet of the source article, "" when it is not stored
     known: bool            # the source sentence exists among the story's stored articles
+    edited: bool = False   # the reviewer rewrote it (its source is the sentence it replaced)
 
     @property
     def anchor(self) -> str:
@@ -111,6 +123,25 @@ class SourceView:
     sentences: tuple[SourceSentence, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """How a post changed since it was approved: its sources, and its lines (``-`` as
+    approved, ``+`` now)."""
+
+    approved_at: str
+    sources: list[tuple[str, str]]     # (what happened, "outlet · title")
+    lines: list[tuple[str, str]]       # ("-" | "+", text)
+
+
+@dataclass(frozen=True, slots=True)
+class EditableSentence:
+    """One source sentence's text in the post, as the text-edit form offers it."""
+
+    src: str               # "ARTICLEID#INDEX"
+    text: str
+    edited: bool
+
+
 @dataclass(slots=True)
 class PostView:
     record: PostRecord
@@ -123,18 +154,27 @@ class PostView:
     body_text: str                        # the body as text (Markdown formats)
     front_matter: str
     missing: list[str] = field(default_factory=list)   # cited source ids not stored
+    change: Change | None = None                       # since approval, when back in review
+    sentences: list[EditableSentence] = field(default_factory=list)
+    unapplied: list[Edit] = field(default_factory=list)  # reviewer edits that no longer fit
+    read_only: str | None = None                       # why actions are unavailable
 
     @property
     def can_approve(self) -> bool:
-        return not self.errors and self.record.status in ("draft", "rejected", "blocked")
+        return not self.errors and self.record.status in REVIEWABLE and not self.read_only
 
     @property
     def can_reject(self) -> bool:
-        return self.record.status in ("draft", "blocked", "approved")
+        return self.record.status in ("draft", "blocked", "approved", "changed") \
+            and not self.read_only
+
+    @property
+    def reviewer_findings(self) -> int:
+        return sum(1 for f in self.findings if f.get("reviewer"))
 
     @property
     def can_publish(self) -> bool:
-        return publishable(self.record)
+        return publishable(self.record) and not self.read_only
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,8 +223,9 @@ def get_record(store: Store, post_id: int) -> PostRecord:
     return rec
 
 
-def post_view(store: Store, post_id: int) -> PostView:
-    """Everything the post page shows: preview with provenance, sources, findings."""
+def post_view(store: Store, post_id: int, *, read_only: str | None = None) -> PostView:
+    """Everything the post page shows: preview with provenance, sources, findings, the
+    change since approval, and the reviewer's edits."""
     rec = get_record(store, post_id)
     articles = store.story_articles(rec.story_id)
     rows = store.post_sentences(post_id)
@@ -197,6 +238,8 @@ def post_view(store: Store, post_id: int) -> PostView:
     post = store.load_post(post_id)
     preview = _preview(post, rows, known, outlets) if post is not None else None
     missing = sorted(k for k in used if k not in known)
+    edits = store.edits(rec.story_id)
+    in_post = {f"sentence:{k}" for k in used} | {"title"}
     return PostView(
         record=rec,
         outlets=list(dict.fromkeys(a.outlet for a in articles)),
@@ -208,7 +251,66 @@ def post_view(store: Store, post_id: int) -> PostView:
         body_text="" if rec.format in HTML_FORMATS else body,
         front_matter=front,
         missing=missing,
+        change=change_since_approval(rec, post, articles),
+        sentences=_editable(rows),
+        unapplied=[e for e in edits if e.target not in in_post],
+        read_only=read_only,
     )
+
+
+def _editable(rows: list[Any]) -> list[EditableSentence]:
+    seen: dict[str, EditableSentence] = {}
+    for r in rows:
+        src = f"{r['source_id']}#{r['sentence_index']}"
+        if src not in seen:
+            seen[src] = EditableSentence(src, r["text"], r["origin"] == "reviewer")
+    return list(seen.values())
+
+
+def post_lines(post: Post) -> list[str]:
+    """The post as a reader meets it, one line per title, heading and sentence."""
+    lines = [f"제목: {post.title}"]
+    for card in post.cards:
+        lines.append(f"소제목: {card.subtitle}")
+        lines += [s.text for s in (*card.sentences, card.key_sentence)]
+    for sec in post.sections:
+        lines.append(f"소제목: {sec.heading}")
+        lines += [s.text for p in sec.paragraphs for s in p]
+    return list(dict.fromkeys(lines))
+
+
+def change_since_approval(rec: PostRecord, post: Post | None,
+                          articles: Sequence[Article]) -> Change | None:
+    """What changed since the reviewer approved this post, when it is back in review."""
+    snap = rec.approved
+    if not snap or rec.status not in ("changed", "blocked") \
+            or snap.get("content_hash") == rec.content_hash:
+        return None
+    before = snap.get("sources", {})
+    sources = []
+    for a in articles:
+        label = f"{a.outlet} · {a.title}"
+        if a.id not in before:
+            sources.append(("추가된 기사", label))
+        elif before[a.id][0] != a.content_hash:
+            sources.append(("내용이 바뀐 기사", label))
+    now_ids = {a.id for a in articles}
+    sources += [("빠진 기사", str(title)) for aid, (_, title) in before.items()
+                if aid not in now_ids]
+    lines: list[tuple[str, str]] = []
+    try:
+        old = post_lines(post_from_dict(snap["post"]))
+    except (KeyError, TypeError, ValueError):
+        old = [f"제목: {snap.get('title', '')}"]
+    new = post_lines(post) if post is not None else [f"제목: {rec.title}"]
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new,
+                                                      autojunk=False).get_opcodes():
+        if op in ("replace", "delete"):
+            lines += [("-", t) for t in old[i1:i2]]
+        if op in ("replace", "insert"):
+            lines += [("+", t) for t in new[j1:j2]]
+    return Change(str(snap.get("approved", "")), sources, lines)
+
 
 
 def _source_view(a: Article, used: dict[str, list[int]]) -> SourceView:
@@ -241,7 +343,9 @@ def _preview(post: Post, rows: list[Any], known: set[str],
         src_id, index = (row["source_id"], row["sentence_index"]) if row else (s.source_id, s.index)
         src = f"{src_id}#{index}"
         before, hit, after = split_highlight(s.text, phrase) if phrase else (s.text, "", "")
-        return TracedSentence(pos, src, before, hit, after, outlets.get(src_id, ""), src in known)
+        edited = (row["origin"] if row else s.origin) == "reviewer"
+        return TracedSentence(pos, src, before, hit, after, outlets.get(src_id, ""), src in known,
+                              edited)
 
     excerpt = [traced(s) for s in post.excerpt]
     cards = []
@@ -272,7 +376,8 @@ _PREVIEW_TAGS = _BODY_TAGS | {"h1"}
 _PREVIEW_ATTRS = {**_BODY_ATTRS,
                   "span": {"style", "data-src", "data-pos", "tabindex", "title"},
                   "p": {"data-ke-size"}}
-_PREVIEW_CLASSES = {"span": {"sent", "missing"}, "p": {"excerpt"}, "h1": {"post-title"}}
+_PREVIEW_CLASSES = {"span": {"sent", "missing", "edited"}, "p": {"excerpt"},
+                    "h1": {"post-title"}}
 
 
 def split_front_matter(text: str) -> tuple[str, str]:
@@ -320,7 +425,24 @@ class ReviewContext:
     site_repo: Path | None = None
 
     def store(self) -> Store:
-        return Store(self.settings.db_path)
+        """The state, read-write; read-only when it cannot be written (pages still work)."""
+        try:
+            return Store(self.settings.db_path)
+        except StoreError:
+            if not self.settings.db_path.is_file():
+                raise
+            return Store(self.settings.db_path, read_only=True)
+
+    def read_only(self) -> str | None:
+        """Why nothing can be changed here (a read-only output folder or state), or None."""
+        try:
+            from sokbo.fsutil import ensure_writable_dir
+
+            ensure_writable_dir(self.settings.out_dir)
+            Store(self.settings.db_path).close()
+        except (InputError, StoreError) as e:
+            return str(e)
+        return None
 
 
 MESSAGES = {
@@ -329,7 +451,16 @@ MESSAGES = {
     "title": "제목을 바꾸고 다시 검사했습니다.",
     "title-unchanged": "제목이 그대로입니다.",
     "title-blocked": "제목을 바꿨지만 검사에서 오류가 나와 글이 차단되었습니다.",
+    "title-reviewer": "제목을 바꿨습니다. 검토자가 쓴 문구에 대한 검사 결과는 경고로만 "
+                      "보여 줍니다.",
+    "text": "문장을 바꾸고 다시 검사했습니다. 이 문장은 검토자가 쓴 문장으로 기록됩니다.",
+    "text-unchanged": "문장이 그대로입니다.",
+    "text-reverted": "문장을 원래 생성된 문장으로 되돌렸습니다.",
+    "text-blocked": "문장을 바꿨지만 검사에서 오류가 나와 글이 차단되었습니다.",
     "regenerated": "원문에서 글을 다시 생성했습니다. 다시 검토해 주세요.",
+    "regenerated-same": "원문에서 다시 생성했지만 글이 그대로라 상태를 유지합니다.",
+    "regenerated-changed": "다시 생성했더니 승인한 글과 달라졌습니다. 바뀐 곳을 보고 다시 "
+                           "승인해 주세요.",
     "regenerated-blocked": "다시 생성했지만 검사에서 오류가 나와 글이 차단되었습니다.",
     "published": "사이트 저장소에 발행(커밋)했습니다.",
     "published-unchanged": "사이트 저장소의 파일이 이미 같아서 새로 커밋하지 않았습니다.",
@@ -342,7 +473,7 @@ def approve(ctx: ReviewContext, post_id: int, form: Mapping[str, str]) -> str:
         _refuse_errors(rec, "승인할")
         if rec.status == "approved":
             return "approved"
-        if rec.status not in ("draft", "rejected", "blocked"):
+        if rec.status not in REVIEWABLE:
             raise Conflict(f"'{STATUS_LABELS.get(rec.status, rec.status)}' 상태의 글은 승인할 수 "
                            f"없습니다 (a {rec.status} post cannot be approved).")
         store.set_post_status(post_id, "approved", db=db)
@@ -376,48 +507,142 @@ def normalize_title(raw: str, max_chars: int) -> str:
     return title
 
 
-def edit_title(ctx: ReviewContext, post_id: int, form: Mapping[str, str]) -> str:
-    """Re-render the post with a new title, lint it again, store it and rewrite its file.
+def normalize_sentence(raw: str) -> str:
+    """A reviewer's sentence: one line of text, collapsed spaces, not empty, not too long."""
+    if len(raw) > SENTENCE_MAX_CHARS * 2:
+        raise BadRequest("문장이 너무 깁니다 (sentence too long).")
+    if any(unicodedata.category(c) in ("Cc", "Cs") and c not in " \t\r\n" for c in raw):
+        raise BadRequest("문장에 제어 문자가 있습니다 (sentence has control characters).")
+    text = " ".join(raw.split())
+    if not text:
+        raise BadRequest("문장이 비어 있습니다 (sentence is empty).")
+    if len(text) > SENTENCE_MAX_CHARS:
+        raise BadRequest(f"문장은 {SENTENCE_MAX_CHARS}자 이하여야 합니다 "
+                         f"(a sentence must be at most {SENTENCE_MAX_CHARS} characters).")
+    return text
 
-    The status is kept unless the new text has lint errors (→ blocked), or a blocked post is
-    now clean (→ draft).
+
+def _field(form: Mapping[str, str], name: str) -> str:
+    if name not in form:
+        raise BadRequest(f"양식에 {name} 칸이 없습니다 (the form has no {name} field).")
+    return form[name]
+
+
+def edit_title(ctx: ReviewContext, post_id: int, form: Mapping[str, str]) -> str:
+    """Give the post the reviewer's title: kept through later runs, marked as the reviewer's;
+    lint findings it alone causes are warnings. The writer's title again removes the edit."""
+    from sokbo.edits import TITLE
+
+    title = normalize_title(_field(form, "title"), ctx.settings.title_max_chars)
+    with ctx.store() as store:
+        rec, written, edits = _editing(store, post_id)
+        if title == rec.title:
+            return "title-unchanged"
+        edits = [e for e in edits if e.target != TITLE]
+        if title != written.title:
+            edits.append(Edit(rec.story_id, TITLE, written.title, title))
+        status, flagged = _save_edited(ctx, store, rec, written, edits)
+    if status == "blocked":
+        return "title-blocked"
+    return "title-reviewer" if flagged else "title"
+
+
+def edit_text(ctx: ReviewContext, post_id: int, form: Mapping[str, str]) -> str:
+    """Replace the text of the post's sentence from one source sentence (wherever the post
+    uses it) with the reviewer's; recorded as the reviewer's words, never as the source's."""
+    from sokbo.edits import sentence_target
+
+    src = _field(form, "sentence")
+    text = normalize_sentence(_field(form, "text"))
+    with ctx.store() as store:
+        rec, written, edits = _editing(store, post_id)
+        current = _sentence_texts(store.load_post(post_id))
+        writer = _sentence_texts(written)
+        if src not in current:
+            raise BadRequest("이 글에 그런 문장이 없습니다 (no such sentence in this post).")
+        if text == current[src]:
+            return "text-unchanged"
+        target = sentence_target(src)
+        edits = [e for e in edits if e.target != target]
+        if text != writer[src]:
+            edits.append(Edit(rec.story_id, target, writer[src], text))
+        status, _ = _save_edited(ctx, store, rec, written, edits)
+    if status == "blocked":
+        return "text-blocked"
+    return "text-reverted" if text == writer[src] else "text"
+
+
+def _sentence_texts(post: Post | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for s in post.all_sentences() if post is not None else ():
+        out.setdefault(s.source_sentence_id, s.text)
+    return out
+
+
+def _editing(store: Store, post_id: int) -> tuple[PostRecord, Post, list[Edit]]:
+    """(record, the post as the writer wrote it, the reviewer's stored edits)."""
+    from sokbo.edits import revert_edits
+
+    rec = get_record(store, post_id)
+    post = store.load_post(post_id)
+    if post is None:
+        raise Conflict("이 글은 구조 정보 없이 저장되어 고칠 수 없습니다; 먼저 다시 "
+                       "생성하세요 (no stored post structure: re-generate first).")
+    edits = store.edits(rec.story_id)
+    return rec, revert_edits(post, edits), edits
+
+
+def _save_edited(ctx: ReviewContext, store: Store, rec: PostRecord, written: Post,
+                 edits: list[Edit]) -> tuple[str, int]:
+    """Apply the edits to the writer's post, re-render, re-lint, store and rewrite the file.
+
+    The status is kept (an approved post stays approved: the reviewer made the change),
+    unless the new text has blocking lint errors (→ blocked), or a blocked post is now clean
+    (→ draft, or ``changed`` when it had been approved).
+
+    Returns:
+        (the new status, how many findings the reviewer's words alone raised).
     """
+    from sokbo.edits import apply_edits
     from sokbo.fsutil import atomic_write_text
-    from sokbo.pipeline import lint_rendered
+    from sokbo.pipeline import lint_post
     from sokbo.render import RenderOptions, render_post
 
     settings = ctx.settings
-    if "title" not in form:
-        raise BadRequest("양식에 제목(title)이 없습니다 (the form has no title field).")
-    title = normalize_title(form["title"], settings.title_max_chars)
-    with ctx.store() as store:
-        rec = get_record(store, post_id)
-        post = store.load_post(post_id)
-        if post is None:
-            raise Conflict("이 글은 구조 정보 없이 저장되어 제목을 바꿀 수 없습니다; 먼저 다시 "
-                           "생성하세요 (no stored post structure: re-generate first).")
-        if title == rec.title:
-            return "title-unchanged"
-        post = dataclasses.replace(post, title=title)
-        _, text = render_post(post, rec.format,
-                              RenderOptions(cta_text=settings.cta_text, cta_url=settings.cta_url))
-        articles = store.story_articles(rec.story_id)
-        # lint outside the transaction: it can take a while and must not hold the write lock
-        findings, review = lint_rendered(text, Story(id=rec.story_id, articles=tuple(articles)))
-        if review == "blocked":
-            status = "blocked"
-        else:
-            status = "draft" if rec.status == "blocked" else rec.status
-        with store.transaction() as db:
-            now = get_record(store, post_id)
-            if now.updated != rec.updated or now.content_hash != rec.content_hash:
-                raise Conflict("글이 그 사이에 바뀌었습니다; 새로 고친 뒤 다시 하세요 "
-                               "(the post changed meanwhile; reload and retry).")
-            store.save_post(db, post, path=rec.path, fmt=rec.format, input_hash=rec.input_hash,
-                            content_hash=content_hash(text), rendered=text, status=status,
-                            findings=findings)
+    done = apply_edits(written, edits)
+    post = done.post
+    options = RenderOptions(cta_text=settings.cta_text, cta_url=settings.cta_url,
+                            template_dir=settings.template_dir)
+    _, text = render_post(post, rec.format, options)
+    story = Story(id=rec.story_id, articles=tuple(store.story_articles(rec.story_id)))
+    # lint outside the transaction: it can take a while and must not hold the write lock
+    findings, blocked = lint_post(post, text, rec.format, story, options,
+                                  written=written if done.applied else None)
+    if blocked:
+        status = "blocked"
+    elif rec.status == "blocked":
+        status = "changed" if rec.approved else "draft"
+    else:
+        status = rec.status
+    with store.transaction() as db:
+        now = get_record(store, rec.id)
+        if now.updated != rec.updated or now.content_hash != rec.content_hash:
+            raise Conflict("글이 그 사이에 바뀌었습니다; 새로 고친 뒤 다시 하세요 "
+                           "(the post changed meanwhile; reload and retry).")
+        kept = {e.target for e in done.applied}
+        for e in store.edits(rec.story_id):
+            if e.target not in kept:
+                store.delete_edit(db, rec.story_id, e.target)
+        for e in done.applied:
+            store.save_edit(db, e)
+        store.save_post(db, post, path=rec.path, fmt=rec.format, input_hash=rec.input_hash,
+                        content_hash=content_hash(text), rendered=text, status=status,
+                        findings=findings,
+                        title_origin="reviewer" if done.title_edited else "writer")
+        if status == "approved":
+            store.record_approval(db, rec.id)  # the reviewer's own change is approved
     atomic_write_text(settings.out_dir / rec.path, text)
-    return "title-blocked" if status == "blocked" else "title"
+    return status, sum(1 for f in findings if f.get("reviewer"))
 
 
 def regenerate(ctx: ReviewContext, post_id: int, form: Mapping[str, str]) -> str:
@@ -426,7 +651,13 @@ def regenerate(ctx: ReviewContext, post_id: int, form: Mapping[str, str]) -> str
     with ctx.store() as store:
         rec = get_record(store, post_id)
     result = regenerate_story(ctx.settings, rec.story_id)
-    return "regenerated-blocked" if result.review == "blocked" else "regenerated"
+    if result.review == "blocked":
+        return "regenerated-blocked"
+    if result.review == "changed":
+        return "regenerated-changed"
+    with ctx.store() as store:
+        same = get_record(store, post_id).content_hash == rec.content_hash
+    return "regenerated-same" if same and result.review == rec.status else "regenerated"
 
 
 def publishable(rec: PostRecord) -> bool:
@@ -471,6 +702,7 @@ ACTIONS: dict[str, Action] = {
     "approve": approve,
     "reject": reject,
     "title": edit_title,
+    "text": edit_text,
     "regenerate": regenerate,
     "publish": publish,
 }

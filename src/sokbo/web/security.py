@@ -55,7 +55,9 @@ class Csrf:
         sid = self.session_of(request)
         if sid is None or not submitted or not _same_origin(request):
             return False
-        return hmac.compare_digest(self.token(sid), submitted)
+        # bytes: compare_digest refuses non-ASCII str, and the field is whatever was sent
+        return hmac.compare_digest(self.token(sid).encode("ascii"),
+                                   submitted.encode("utf-8", "surrogatepass"))
 
     @staticmethod
     def set_cookie(response: Response, session_id: str) -> None:
