@@ -494,31 +494,26 @@ def reject(ctx: ReviewContext, post_id: int, form: Mapping[str, str]) -> str:
 
 def normalize_title(raw: str, max_chars: int) -> str:
     """One line of text, collapsed spaces, within the configured length; else BadRequest."""
-    if len(raw) > TITLE_MAX_INPUT:
-        raise BadRequest("제목이 너무 깁니다 (title too long).")
-    if any(unicodedata.category(c) == "Cc" and c not in " \t\r\n" for c in raw):
-        raise BadRequest("제목에 제어 문자가 있습니다 (title has control characters).")
-    title = " ".join(raw.split())
-    if not title:
-        raise BadRequest("제목이 비어 있습니다 (title is empty).")
-    if len(title) > max_chars:
-        raise BadRequest(f"제목은 {max_chars}자 이하여야 합니다; 지금 {len(title)}자입니다 "
-                         f"(title must be at most {max_chars} characters).")
-    return title
+    return _one_line(raw, max_chars, TITLE_MAX_INPUT, "제목", "title")
 
 
 def normalize_sentence(raw: str) -> str:
     """A reviewer's sentence: one line of text, collapsed spaces, not empty, not too long."""
-    if len(raw) > SENTENCE_MAX_CHARS * 2:
-        raise BadRequest("문장이 너무 깁니다 (sentence too long).")
+    return _one_line(raw, SENTENCE_MAX_CHARS, SENTENCE_MAX_CHARS * 2, "문장", "sentence")
+
+
+def _one_line(raw: str, max_chars: int, raw_max: int, ko: str, en: str) -> str:
+    # ko is 제목 or 문장: both take the particles 이/에/은
+    if len(raw) > raw_max:
+        raise BadRequest(f"{ko}이 너무 깁니다 ({en} too long).")
     if any(unicodedata.category(c) in ("Cc", "Cs") and c not in " \t\r\n" for c in raw):
-        raise BadRequest("문장에 제어 문자가 있습니다 (sentence has control characters).")
+        raise BadRequest(f"{ko}에 제어 문자가 있습니다 ({en} has control characters).")
     text = " ".join(raw.split())
     if not text:
-        raise BadRequest("문장이 비어 있습니다 (sentence is empty).")
-    if len(text) > SENTENCE_MAX_CHARS:
-        raise BadRequest(f"문장은 {SENTENCE_MAX_CHARS}자 이하여야 합니다 "
-                         f"(a sentence must be at most {SENTENCE_MAX_CHARS} characters).")
+        raise BadRequest(f"{ko}이 비어 있습니다 ({en} is empty).")
+    if len(text) > max_chars:
+        raise BadRequest(f"{ko}은 {max_chars}자 이하여야 합니다; 지금 {len(text)}자입니다 "
+                         f"({en} must be at most {max_chars} characters).")
     return text
 
 
