@@ -1,7 +1,12 @@
-"""Tests for sokbo.korean.style: 해라체 → 합쇼체 restyling against the hand-checked pair table."""
+"""Tests for sokbo.korean.style and .formal: restyling to 합쇼체 against the hand-checked table.
+
+Columns: ``plain`` (any register), ``polite`` (what to_polite gives: 해라체 → 합쇼체 only),
+``category``, ``formal`` (what to_formal gives; ``-`` = not convertible, left out).
+"""
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -10,6 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sokbo.errors import InputError
+from sokbo.korean.formal import (
+    ending_register,
+    formal_table_accuracy,
+    to_formal,
+    to_formal_many,
+)
 from sokbo.korean.kiwi import get_kiwi
 from sokbo.korean.style import speech_level, style_table_accuracy, to_polite, to_polite_many
 
@@ -257,3 +268,136 @@ def test_speech_level_agrees_with_conversion(table_outputs):
         if got != row["plain"]:
             assert speech_level(row["plain"]) == "plain", row["plain"]
             assert speech_level(got) == "polite", got
+
+
+# --- to_formal: every register → 합쇼체, or None --------------------------------------------
+
+FORMAL_ROWS = [r for r in ROWS if r.get("formal")]
+INFORMAL_CATEGORIES = {
+    "haeyo_present", "haeyo_irregular", "haeyo_past", "haeyo_future", "haeyo_copula",
+    "haeyo_background", "haeyo_confirm", "haeyo_report", "haeyo_promise", "haeyo_remembered",
+    "hae", "noun_topic", "informal_question", "informal_request", "informal_fragment",
+}
+
+
+@pytest.fixture(scope="session")
+def formal_outputs(kiwi) -> list[str | None]:
+    return to_formal_many([r["plain"] for r in FORMAL_ROWS])
+
+
+def test_every_row_has_a_formal_form_and_the_informal_categories_are_covered():
+    assert len(FORMAL_ROWS) == len(ROWS)
+    counts = Counter(r["category"] for r in ROWS)
+    assert INFORMAL_CATEGORIES <= set(counts)
+    assert sum(counts[c] for c in INFORMAL_CATEGORIES) >= 90
+    for r in ROWS:
+        assert r["formal"] == "-" or r["formal"].strip() == r["formal"]
+        # to_polite (해라체 only) leaves 해요체, 해체 and noun endings as they are
+        if r["category"] in INFORMAL_CATEGORIES:
+            assert r["polite"] == r["plain"]
+
+
+def test_formal_table_is_exact(formal_outputs):
+    misses = [
+        (r["category"], r["plain"], r["formal"], got)
+        for r, got in zip(FORMAL_ROWS, formal_outputs, strict=True)
+        if (got if got is not None else "-") != r["formal"]
+    ]
+    for category, plain, want, got in misses:
+        print(f"[{category}] {plain}\n    want {want}\n    got  {got}")
+    assert not misses
+
+
+def test_formal_table_accuracy_reports_the_same(kiwi):
+    assert formal_table_accuracy(TABLE) == (len(ROWS), len(ROWS))
+
+
+def test_formal_agrees_with_to_polite_on_plain_news_prose(formal_outputs):
+    for r, got in zip(FORMAL_ROWS, formal_outputs, strict=True):
+        if r["plain"] != r["polite"]:  # to_polite converted it: the same result
+            assert got == r["polite"]
+
+
+def test_formal_results_are_formal_and_stable(formal_outputs):
+    for r, got in zip(FORMAL_ROWS, formal_outputs, strict=True):
+        if got is None:
+            continue
+        assert ending_register(got) == "hapsyo", got
+        assert to_formal(got) == got  # idempotent
+        # the words before the last one are never touched (trailing brackets aside)
+        core = re.sub(r"(?:\s*[(\[][^()\[\]]*[)\]])*[.!…\s]*$", "", r["plain"])
+        assert " " not in core or got.startswith(core.rsplit(" ", 1)[0])
+
+
+@pytest.mark.parametrize(("sentence", "register"), [
+    ("정부가 전망치를 낮췄습니다.", "hapsyo"),
+    ("정부가 전망치를 낮췄다.", "haera"),
+    ("회의가 길어졌는데요.", "haeyo"),
+    ("방법은 두 가지죠.", "haeyo"),
+    ("구조를 바꿨어.", "hae"),
+    ("과연 집값은 잡힐 수 있을까요?", "question"),
+    ("괜찮을까요.", "question"),
+    ('그는 "서두르지 않겠다."', "quote"),
+    ("김 과장은 “주차 문제는 오래된 숙제다.", "quote"),
+    ("자세한 내용은 누리집에서 확인하세요.", "other"),
+    ("정부, 대책 발표", "other"),
+    ("", "other"),
+])
+def test_ending_register(kiwi, sentence, register):
+    assert ending_register(sentence) == register
+
+
+@pytest.mark.parametrize("sentence", [
+    "그는 “정말 좋아요. 또 올게요",  # ends inside a quote
+    "“정말 좋아요.”",
+    "그래서 결국 이렇게 됐는데",
+    "이 점이 중요한데요,",
+    "",
+])
+def test_formal_refuses(kiwi, sentence):
+    assert to_formal(sentence) is None
+
+
+def test_formal_batch_equals_single(formal_outputs):
+    assert formal_outputs == [to_formal(r["plain"]) for r in FORMAL_ROWS]
+    assert to_formal_many([]) == []
+    assert to_formal_many(["", "방법은 두 가지죠."]) == [None, "방법은 두 가지입니다."]
+
+
+def test_mixed_quote_marks_are_counted_together():
+    # pages open with one mark and close with another ('…‘, “…"): the quote is closed
+    assert to_polite("그는 “좋다\"고 했다.") == "그는 “좋다\"고 했습니다."
+    assert to_formal("‘누리 쇼’는 '방과 후‘ 특집으로 꾸며졌다.") == "‘누리 쇼’는 '방과 후‘ 특집으로 꾸며졌습니다."
+
+
+# --- the real pages (read, never copied) --------------------------------------------------------
+
+def test_real_pages_narrative_becomes_formal_or_is_refused():
+    """Every sentence of the 40 pages that is not somebody's words gets a 합쇼체 form or None;
+    the forms are 합쇼체 and keep all words but the last."""
+    from conftest import shared_dir
+
+    from sokbo.extract import extract_article
+    from sokbo.korean.transcript import speech_indices
+
+    html = shared_dir() / "data" / "html"
+    if not html.is_dir():
+        pytest.skip("../shared/data/html is not here")
+    converted = refused = 0
+    for page in sorted(html.glob("*.html")):
+        try:
+            a = extract_article(page.read_text("utf-8", errors="replace"))
+        except Exception:
+            continue
+        speech = speech_indices(a)
+        for s in a.sentences:
+            if s.index in speech:
+                continue
+            got = to_formal(s.text)
+            if got is None:
+                refused += 1
+                continue
+            converted += 1
+            assert ending_register(got) == "hapsyo", got
+            assert got.startswith(s.text.rsplit(" ", 1)[0])
+    assert converted >= 400 and refused <= converted // 10

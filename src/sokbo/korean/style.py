@@ -8,6 +8,9 @@ The research notes rebuilt the last word with ``Kiwi.join`` and an EF of '습니
 join re-derives contractions and changes what the writer wrote (AI였다 → AI이었습니다,
 체포되었다 → 체포됐습니다), so the spelling is edited directly on the Hangul syllables instead:
 Kiwi decides *which* ending it is, arithmetic on the syllable decides how it is spelled.
+
+:mod:`sokbo.korean.formal` builds on this for the other registers broadcast pages speak
+(해요체, 해체, noun endings): ``to_formal`` gives 합쇼체 or None ("leave the sentence out").
 """
 from __future__ import annotations
 
@@ -161,10 +164,14 @@ def _final_plain_ending(text: str, tokens: Sequence[Token]) -> int | None:
 
 def ends_inside_quote(text: str) -> bool:
     """True when a quotation opened in the sentence is still open at its end: the final
-    ending is the speaker's words (a quote running over several sentences) and stays as is."""
-    if text.count("“") > text.count("”") or text.count("‘") > text.count("’"):
-        return True
-    return text.count('"') % 2 == 1
+    ending is the speaker's words (a quote running over several sentences) and stays as is.
+
+    Pages mix their quote marks ('…‘, “…"), so marks of one kind are counted together: an odd
+    number of double (or of single) marks leaves a quote open.
+    """
+    doubles = sum(text.count(q) for q in "\"“”″＂")
+    singles = sum(text.count(q) for q in "'‘’")
+    return doubles % 2 == 1 or singles % 2 == 1
 
 
 def _convert(text: str, tokens: Sequence[Token]) -> str:
