@@ -220,6 +220,10 @@ def test_heading_phrase_rules() -> None:
     v = judge_heading("최대 90일간 비자", pool)
     assert v["phrase"] and v["negation_dropped"] == "없이"
     assert judge_heading("비자 없이 상대국", pool)["negation_dropped"] is None
+    pool2 = [(t, c) for t in ("재판에 안 나가 패소했다", "살상 무기 지원을 안 하고 돈만 보냈다")
+             for c in clauses(t)]
+    assert judge_heading("재판", pool2)["negation_dropped"] is None   # 안 negates 나가
+    assert judge_heading("살상 무기 지원", pool2)["negation_dropped"] == "안"
     assert judge_heading("해상풍력 단지", pool)["phrase"]               # spacing differs
     assert not judge_heading("박람회 한", pool)["phrase"]               # spans the …
     assert judge_heading("해오름시 측 입장", pool)["phrase"]             # frame words aside

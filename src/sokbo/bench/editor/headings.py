@@ -138,6 +138,17 @@ def source_clauses(view: PostView) -> list[tuple[str, list[Word]]]:
     return out
 
 
+def _negates(word: Word, nxt: Word) -> bool:
+    """Whether ``nxt`` negates what ``word`` says: 없이/아닌 negate the noun before them, 않다
+    the verb before it; 안/못 negate the verb after them, so they count only when ``word`` is
+    that verb's object (지원을 안 하고), not an adverbial (재판에 안 나가)."""
+    if not _has_negation(nxt):
+        return False
+    if nxt.tags[:1] == ("MAG",) and nxt.forms[0] in ("안", "못"):
+        return "JKO" in word.tags or not any(t.startswith("J") for t in word.tags)
+    return True
+
+
 def _negation_beside(hw: list[Word], clause: list[Word], i: int, j: int) -> str | None:
     """A negation the source has right beside the run clause[i..j] the heading took:
     inside its last word (방문하지), the next word (비자 없이), or 안/못 before it."""
@@ -145,7 +156,7 @@ def _negation_beside(hw: list[Word], clause: list[Word], i: int, j: int) -> str 
     if squash(last.stem) == squash(hw[-1].bare) and squash(last.bare) != squash(hw[-1].bare) \
             and _has_negation(last):
         return last.surface
-    if j + 1 < len(clause) and _has_negation(clause[j + 1]):
+    if j + 1 < len(clause) and _negates(last, clause[j + 1]):
         return clause[j + 1].surface
     if i > 0 and _has_negation(clause[i - 1]) and clause[i - 1].bare in ("안", "못"):
         return clause[i - 1].surface
@@ -192,7 +203,7 @@ def judge_heading(heading: str, pool: list[tuple[str, list[Word]]]) -> dict[str,
         # a negation right after a word the heading took ("연인이 아닌" → "… 연인")
         for j in sorted(matched):
             k = j + 1
-            if k < len(clause) and k not in matched and _has_negation(clause[k]):
+            if k < len(clause) and k not in matched and _negates(clause[j], clause[k]):
                 dropped = clause[k].surface
                 break
     return {"phrase": False, "frame_only": False, "source": best[0] if best else None,
