@@ -2,12 +2,15 @@
 
 Exit status: 0 when nothing is found, 1 when anything is (whatever its severity), 2 on bad
 input (a missing, empty or binary file, a file that is no post, an unknown rule, a source that
-cannot be read), with one line per problem on stderr and nothing on stdout.
+cannot be read), with one line per problem on stderr and nothing on stdout, 3 when the linter
+itself failed on a post (a bug: one line naming the post and the log file holding the
+traceback; the other posts are still linted and reported).
 """
 from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -22,6 +25,7 @@ __all__ = ["lint_command"]
 
 EXIT_FOUND = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
@@ -40,6 +44,19 @@ def _load_sources(inputs: Sequence[str]) -> list[Article]:
     if not articles:
         raise InputError("no articles found", source="--sources")
     return articles
+
+
+def _crash_log(path: str, exc: BaseException) -> Path:
+    """Write the traceback of a linter failure to a log file; its path."""
+    import tempfile
+    import time
+    import traceback
+
+    log = Path(tempfile.gettempdir()) / f"sokbo-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    with log.open("a", encoding="utf-8") as f:
+        f.write(f"sokbo lint {path}\n")
+        f.write("".join(traceback.format_exception(exc)))
+    return log
 
 
 def _line(path: str, f: dict[str, str]) -> str:
@@ -99,14 +116,26 @@ def lint_command(
     """
     from sokbo.lint import lint_file
 
+    debug = logging.getLogger().isEnabledFor(logging.DEBUG)
+    crashed = False
     try:
         articles = _load_sources(sources) if sources else None
-        results = [
-            (p, lint_file(Path(p), sources=articles, select=select, ignore=ignore))
-            for p in posts
-        ]
+        results = []
+        for p in posts:
+            try:
+                results.append((p, lint_file(Path(p), sources=articles, select=select,
+                                             ignore=ignore)))
+            except SokboError:
+                raise
+            except Exception as e:  # a linter bug: name the post, keep the others
+                if debug:
+                    raise
+                crashed = True
+                log = _crash_log(p, e)
+                click.echo(f"sokbo lint: internal error on {p}: {type(e).__name__}: "
+                           f"{str(e)[:200]} (traceback in {log})", err=True)
     except SokboError as e:
-        if logging.getLogger().isEnabledFor(logging.DEBUG):
+        if debug:
             raise
         click.echo(f"sokbo lint: error: {e}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -122,4 +151,4 @@ def lint_command(
         for p, f in findings:
             click.echo(_line(p, f.to_dict()))
         click.echo(_summary(len(results), Counter(f.severity for _, f in findings)))
-    sys.exit(EXIT_FOUND if findings else 0)
+    sys.exit(EXIT_INTERNAL if crashed else EXIT_FOUND if findings else 0)

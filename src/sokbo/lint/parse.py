@@ -2,6 +2,12 @@
 
 The parser is lenient on purpose: it never fails on bad HTML or bad YAML, it records what it saw
 so the rules can report it. Only text that is no post at all raises ``InputError``.
+
+Two views of the body: ``blocks`` is the post as its author laid it out (the Jekyll layout's
+``<p><h2>…</h2>…</p>`` stays one block), read with Python's lenient ``html.parser`` for the
+format and writing rules; ``elements`` is the body as a browser builds it (``lint.browser``),
+for the safety rules. Front matter is read by ``sokbo.frontmatter.load_yaml`` (no aliases,
+bounded size and depth).
 """
 from __future__ import annotations
 
@@ -11,9 +17,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-import yaml
-
 from sokbo.errors import InputError
+from sokbo.frontmatter import load_yaml
+from sokbo.lint.browser import Element, browser_view
 
 __all__ = [
     "Block",
@@ -32,6 +38,10 @@ BLOCK_TAGS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 ul ol li table figure blockquote pre hr section article header "
     "footer nav aside script style iframe object embed form".split()
 )
+# A post file larger than this is no post (the longest real post seen is 40 KB).
+MAX_POST_CHARS = 2_000_000
+# As in Chromium, elements nested deeper than this are attached at this depth.
+MAX_DEPTH = 512
 RED = "color:#ee2323"
 BLUE = "color:#1a5490"
 HIGHLIGHT = "background-color:#21538527"
@@ -61,9 +71,13 @@ class Node:
         return [c for c in self.children if isinstance(c, Node) or c[0].strip()]
 
     def walk(self) -> list[Node]:
-        out: list[Node] = [self]
-        for c in self.elements():
-            out.extend(c.walk())
+        """This node and every element under it, in document order."""
+        out: list[Node] = []
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            out.append(node)
+            stack.extend(reversed(node.elements()))
         return out
 
     def run(self) -> TextRun:
@@ -86,33 +100,21 @@ class TextRun:
         self.text += text
 
     def add_node(self, node: Node | tuple[str, int]) -> None:
-        if isinstance(node, tuple):
-            self.add(*node)
-            return
-        if node.tag == "br":
-            self.add("\n", node.line)
-        for c in node.children:
-            self.add_node(c)
+        stack: list[Node | tuple[str, int]] = [node]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, tuple):
+                self.add(*item)
+                continue
+            if item.tag == "br":
+                self.add("\n", item.line)
+            stack.extend(reversed(item.children))
 
     def line_at(self, offset: int) -> int:
         if not self._starts:
             return 0
         i = max(bisect.bisect_right(self._starts, offset) - 1, 0)
         return self._lines[i] + self.text.count("\n", self._starts[i], offset)
-
-
-@dataclass(frozen=True, slots=True)
-class Element:
-    """Any element in the body, for the markup and link rules."""
-
-    tag: str
-    attrs: tuple[tuple[str, str | None], ...]
-    line: int
-    text: str
-    has_image: bool = False
-
-    def attr(self, name: str) -> str | None:
-        return next((v for k, v in self.attrs if k == name), None)
 
 
 @dataclass(slots=True, eq=False)
@@ -162,6 +164,7 @@ class ParsedPost:
     blocks: list[Block]
     elements: list[Element]
     sentences: list[LintSentence] = field(default_factory=list)
+    markup_too_complex: bool = False
 
     @property
     def body_line(self) -> int:
@@ -190,7 +193,7 @@ class _TreeBuilder(HTMLParser):
             self.handle_endtag("p")
         node = Node(tag, attrs, self._line())
         self.stack[-1].children.append(node)
-        if tag not in VOID:
+        if tag not in VOID and len(self.stack) < MAX_DEPTH:
             self.stack.append(node)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -219,12 +222,9 @@ def _split_front_matter(text: str) -> tuple[str | None, int, bool]:
 
 def _load_yaml(fm: str) -> tuple[dict[str, Any] | None, str | None]:
     try:
-        data = yaml.safe_load(fm)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" (front matter line {mark.line + 1})" if mark is not None else ""
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        return None, f"{problem}{where}"
+        data = load_yaml(fm)
+    except InputError as e:
+        return None, str(e).replace("(line ", "(front matter line ")
     if not isinstance(data, dict):
         return None, f"front matter is a {type(data).__name__}, not a mapping of keys"
     return {str(k): v for k, v in data.items()}, None
@@ -335,24 +335,13 @@ def _blocks(root: Node) -> list[Block]:
     return blocks
 
 
-def _elements(root: Node) -> list[Element]:
-    return [
-        Element(
-            n.tag,
-            tuple(n.attrs),
-            n.line,
-            " ".join(n.run().text.split()),
-            any(c.tag == "img" for c in n.walk()[1:]),
-        )
-        for n in root.walk()[1:]
-    ]
-
-
 def parse_post(text: str) -> ParsedPost:
     """Split front matter and body and read the body's blocks; sentences are added later.
 
     Raises InputError when the text has neither front matter nor HTML paragraphs.
     """
+    if len(text) > MAX_POST_CHARS:
+        raise InputError(f"not a post: {len(text):,} characters (at most {MAX_POST_CHARS:,})")
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     fm, body_start, closed = _split_front_matter(text)
     body = "\n".join(text.split("\n")[body_start:])
@@ -365,6 +354,7 @@ def parse_post(text: str) -> ParsedPost:
     builder = _TreeBuilder(body_start)
     builder.feed(body)
     builder.close()
+    browser = browser_view(body, body_start + 1)
     return ParsedPost(
         text=text,
         has_front_matter=fm is not None,
@@ -372,5 +362,6 @@ def parse_post(text: str) -> ParsedPost:
         front_matter_error=error,
         body_offset=body_start,
         blocks=_blocks(builder.root),
-        elements=_elements(builder.root),
+        elements=browser.elements,
+        markup_too_complex=browser.too_complex,
     )

@@ -1,9 +1,16 @@
-"""Markup and link rules (SB4xx): nothing executable, only real links with valid ``rel`` values."""
+"""Markup and link rules (SB4xx): nothing executable, only real links with valid ``rel`` values.
+
+The body is read as a browser builds it (``lint.browser``: html5lib, scripting on), so markup
+smuggled through ``<noscript>``, ``<textarea>``, ``<xmp>``, ``<noembed>`` or a ``--!>``
+comment end is seen where Chromium would run it. Front matter is checked too: themes print it
+as HTML or Markdown.
+"""
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import urlparse
+from typing import Any
+from urllib.parse import urlsplit
 
 from sokbo.lint.context import Context, line_location
 from sokbo.lint.rules import Hit, rule
@@ -16,12 +23,15 @@ VALID_REL = frozenset(
     privacy-policy search sponsored stylesheet tag terms-of-service ugc""".split()
 )
 UNSAFE_TAGS = frozenset(
-    "script iframe style object embed frame frameset applet base".split()
+    "script iframe style object embed frame frameset applet base link portal".split()
 )
+# SVG animation elements can rewrite any attribute of another element, href included, and
+# carry onbegin/onend handlers: no post needs them.
+UNSAFE_SVG_TAGS = frozenset("animate set animatemotion animatetransform discard".split())
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 URL_ATTRS = frozenset(
     """href src action formaction xlink:href poster background cite data srcset lowsrc dynsrc
-    ping manifest codebase longdesc usemap""".split()
+    ping manifest codebase longdesc usemap to from values by""".split()
 )
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 
@@ -51,10 +61,22 @@ def check_rel(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("SB402", "unsafe-element", "error", "<script>, <iframe>, <style> or another active element")
+def _unsafe_element(tag: str, namespace: str, attrs: dict[str, str | None]) -> bool:
+    if tag in UNSAFE_TAGS or (namespace == "svg" and tag in UNSAFE_SVG_TAGS):
+        return True
+    # <meta http-equiv="refresh"> navigates away, to javascript: or data: if it says so
+    return tag == "meta" and bool(attrs.get("http-equiv"))
+
+
+@rule(
+    "SB402",
+    "unsafe-element",
+    "error",
+    "<script>, <iframe>, <style>, a meta refresh, an SVG animation or another active element",
+)
 def check_elements(ctx: Context) -> Iterator[Hit]:
     for el in ctx.post.elements:
-        if el.tag in UNSAFE_TAGS:
+        if _unsafe_element(el.tag, el.namespace, dict(el.attrs)):
             yield Hit(
                 line_location(el.line),
                 f"<{el.tag}>{el.text}",
@@ -76,16 +98,29 @@ def check_event_handlers(ctx: Context) -> Iterator[Hit]:
                 )
 
 
+def front_strings(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
+    """(top-level key, string) for every string anywhere in the front matter."""
+    stack: list[tuple[str, Any]] = [(key, value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            yield where, item
+        elif isinstance(item, dict):
+            stack.extend((where or str(k), v) for k, v in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend((where, v) for v in reversed(item))
+
+
 @rule("SB404", "unsafe-url", "error", "a javascript:, data: or vbscript: URL")
 def check_urls(ctx: Context) -> Iterator[Hit]:
-    image = ctx.post.front("image")
-    if isinstance(image, str) and unsafe_url(image):
-        yield Hit(
-            "front-matter:image",
-            image,
-            "image에 실행 가능한 URL이 들어 있습니다",
-            "front matter image is a javascript:/data:/vbscript: URL",
-        )
+    for key, value in front_strings(ctx.post.front_matter or {}):
+        if unsafe_url(value):
+            yield Hit(
+                f"front-matter:{key}",
+                value,
+                f"머리말 {key}에 실행 가능한 URL이 들어 있습니다",
+                f"front matter {key} is a javascript:/data:/vbscript: URL",
+            )
     for el in ctx.post.elements:
         for name, value in el.attrs:
             if name in URL_ATTRS and value and unsafe_url(value):
@@ -104,7 +139,10 @@ def _link_problem(href: str | None, text: str, has_image: bool) -> tuple[str, st
         return "링크 주소가 비어 있습니다", "link has an empty href"
     if unsafe_url(value):
         return None
-    parsed = urlparse(value)
+    try:
+        parsed = urlsplit(value)
+    except ValueError:  # "http://[::1": what a browser cannot resolve either
+        return "링크 주소를 해석할 수 없습니다", "link URL cannot be parsed"
     if parsed.scheme and parsed.scheme.lower() not in ("http", "https"):
         return (
             f"링크 주소가 http(s)가 아닙니다 ({parsed.scheme}:)",
@@ -130,3 +168,47 @@ def check_links(ctx: Context) -> Iterator[Hit]:
                 problem[0],
                 problem[1],
             )
+
+
+# What opens markup in front matter text: an HTML tag, end tag or comment (as a browser opens
+# one), a Markdown link or image to a non-http(s) URL, a kramdown attribute list or extension.
+_FRONT_MARKUP = re.compile(
+    r"<[A-Za-z/!?]|\]\(\s*<?\s*(?!https?:|/|#)[A-Za-z][A-Za-z0-9+.-]*:|\{:"
+)
+
+
+@rule(
+    "SB406",
+    "front-matter-markup",
+    "error",
+    "front matter text holds HTML or Markdown markup a theme would render (title, excerpt, …)",
+)
+def check_front_matter_markup(ctx: Context) -> Iterator[Hit]:
+    for key, value in front_strings(ctx.post.front_matter or {}):
+        m = _FRONT_MARKUP.search(value)
+        if m:
+            quote = value[max(0, m.start() - 10):m.start() + 40]
+            yield Hit(
+                f"front-matter:{key}",
+                quote,
+                f"머리말 {key}에 마크업이 있습니다: 테마가 HTML·Markdown으로 출력하면 실행될 수 있습니다",
+                f"front matter {key} holds markup; themes print it as HTML or Markdown "
+                "(e.g. page.excerpt | markdownify), where it renders or runs",
+            )
+
+
+@rule(
+    "SB407",
+    "markup-too-complex",
+    "error",
+    "markup nested so deep or so tangled that it cannot be checked as a browser reads it",
+)
+def check_markup_complexity(ctx: Context) -> Iterator[Hit]:
+    if ctx.post.markup_too_complex:
+        yield Hit(
+            line_location(ctx.post.body_line),
+            "\n".join(ctx.post.text.split("\n")[ctx.post.body_offset:])[:40],
+            "마크업이 너무 깊게 중첩되었거나 복잡해 브라우저처럼 검사할 수 없습니다",
+            "markup is nested too deep or too tangled (thousands of levels or reopened "
+            "formatting elements) to check as a browser builds it",
+        )
