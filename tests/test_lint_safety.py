@@ -195,10 +195,8 @@ def test_a_crashing_lint_exits_3_and_names_the_post(tmp_path: Path, monkeypatch)
     good.write_text(CLEAN, encoding="utf-8")
     bad.write_text(with_body('<p><a href="https://a.example/boom">링크</a></p>'),
                    encoding="utf-8")
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
-    import tempfile
-
-    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setenv("SOKBO_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setattr("sokbo.crashlog._log_path", None)
     rule = RULES["SB405"]
 
     def boom(ctx):

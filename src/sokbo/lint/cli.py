@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -18,14 +17,12 @@ from pathlib import Path
 
 import click
 
+from sokbo.cli_edge import EXIT_BAD_INPUT, EXIT_INTERNAL
+from sokbo.cli_edge import EXIT_FINDINGS as EXIT_FOUND
 from sokbo.errors import InputError, SokboError
 from sokbo.models import Article
 
-__all__ = ["lint_command"]
-
-EXIT_FOUND = 1
-EXIT_BAD_INPUT = 2
-EXIT_INTERNAL = 3
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FOUND", "EXIT_INTERNAL", "lint_command"]
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
@@ -44,19 +41,6 @@ def _load_sources(inputs: Sequence[str]) -> list[Article]:
     if not articles:
         raise InputError("no articles found", source="--sources")
     return articles
-
-
-def _crash_log(path: str, exc: BaseException) -> Path:
-    """Write the traceback of a linter failure to a log file; its path."""
-    import tempfile
-    import time
-    import traceback
-
-    log = Path(tempfile.gettempdir()) / f"sokbo-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
-    with log.open("a", encoding="utf-8") as f:
-        f.write(f"sokbo lint {path}\n")
-        f.write("".join(traceback.format_exception(exc)))
-    return log
 
 
 def _line(path: str, f: dict[str, str]) -> str:
@@ -114,6 +98,7 @@ def lint_command(
 
         sokbo lint _posts/2024-07-04-푸틴-시진핑.html --sources articles.jsonl --ignore SB104
     """
+    from sokbo.crashlog import reading, report_internal_error
     from sokbo.lint import lint_file
 
     debug = logging.getLogger().isEnabledFor(logging.DEBUG)
@@ -123,17 +108,16 @@ def lint_command(
         results = []
         for p in posts:
             try:
-                results.append((p, lint_file(Path(p), sources=articles, select=select,
-                                             ignore=ignore)))
+                with reading(p):
+                    results.append((p, lint_file(Path(p), sources=articles, select=select,
+                                                 ignore=ignore)))
             except SokboError:
                 raise
-            except Exception as e:  # a linter bug: name the post, keep the others
+            except Exception as e:  # noqa: BLE001 - a linter bug: name the post, keep the others
                 if debug:
                     raise
                 crashed = True
-                log = _crash_log(p, e)
-                click.echo(f"sokbo lint: internal error on {p}: {type(e).__name__}: "
-                           f"{str(e)[:200]} (traceback in {log})", err=True)
+                click.echo(f"sokbo lint: {report_internal_error(e, p)}", err=True)
     except SokboError as e:
         if debug:
             raise
