@@ -183,6 +183,20 @@ def test_standalone_openings(sentence: str) -> None:
     assert leaning_kind(sentence) is None
 
 
+def test_dangling_accepts_the_predecessor_from_a_syndicated_copy(good: PostView) -> None:
+    from dataclasses import replace
+
+    from sokbo.bench.editor.view import Unit
+
+    copy = Source("a2", "", "", dict(good.sources["a1"].sentences))
+    units = [Unit("이번 박람회에는 기업 120곳이 참가합니다.", "card", "body", 0, "a2", 1),
+             Unit("이날 시는 풍력협회와 협약도 맺습니다.", "card", "body", 0, "a1", 2)]
+    view = replace(good, units=units, sources={**good.sources, "a2": copy})
+    assert dangling(view)[0] == 0
+    copy.sentences[1] = "다른 문장이다."
+    assert dangling(view)[2][0]["why"] == "follows a sentence of another source"
+
+
 def test_dangling_in_bad_post_only(good: PostView, bad: PostView) -> None:
     n, leaning, offenders = dangling(good)
     assert n == 0 and leaning == 3  # 이날 after 이번, 그러나 and 한편 after their predecessors

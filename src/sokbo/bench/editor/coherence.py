@@ -92,8 +92,8 @@ def _why_dangling(u: Unit, prev: Unit | None, view: PostView) -> str | None:
     if prev.source_id == u.source_id and prev.index == u.index - 1:
         return None
     want = _source_text(view, u, -1)
-    if want is not None and prev.text == want:
-        return None
+    if want is not None and _source_text(view, prev, 0) == want:
+        return None  # the same sentence from another copy of the article (syndication)
     if prev.source_id != u.source_id:
         return "follows a sentence of another source"
     return "follows a sentence that is not its source predecessor"
