@@ -133,6 +133,8 @@ def test_speech_level(sentence: str, level: str) -> None:
     ("SC현장 해오름시 박람회", "program tag"),
     ("문의는 news@haeoreum.example 로 하면 됩니다.", "byline/copyright"),
     ("ⓒ 해오름일보 무단전재 및 재배포 금지", "byline/copyright"),
+    ("[해오름일보 김바다 기자] 시는 박람회를 엽니다.", "byline/copyright"),
+    ("(해오름=연합뉴스) 김바다 기자 = 시는 박람회를 엽니다.", "byline/copyright"),
     ("해오름=뉴스1 시는 박람회를 엽니다.", "syndicated dateline"),
     ("[해오름=뉴시스] 시는 박람회를 엽니다.", "syndicated dateline"),
 ])
