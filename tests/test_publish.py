@@ -348,7 +348,7 @@ def test_a_git_still_holding_the_index_lock_is_waited_for(state: Settings, tmp_p
     for the lock; a lock nobody releases is one clear error, and nothing is marked published."""
     import threading
 
-    import sokbo.publish as publish
+    import sokbo.publish.repo as repo_module
 
     repo = make_site(tmp_path / "blog")
     approve_posts(state)
@@ -363,7 +363,7 @@ def test_a_git_still_holding_the_index_lock_is_waited_for(state: Settings, tmp_p
         db.execute("UPDATE posts SET status = 'approved', published_hash = NULL")
     lock = repo / ".git" / "index.lock"
     lock.write_text("", "utf-8")
-    monkeypatch.setattr(publish, "GIT_LOCK_WAIT", 0.3)
+    monkeypatch.setattr(repo_module, "GIT_LOCK_WAIT", 0.3)
     with pytest.raises(PublishError, match="index.lock") as e:
         publish_posts(state, repo)
     assert "\n" not in str(e.value)
@@ -381,3 +381,30 @@ def test_temp_files_of_a_killed_publish_are_removed(state: Settings, tmp_path: P
     publish_posts(state, repo)
     assert not stray.exists()
     assert git(repo, "status", "--porcelain") == ""
+@pytest.mark.parametrize(("marker", "folder"), [("jekyll", "assets/cards"),
+                                                ("hugo", "static/assets/cards")])
+def test_title_cards_are_committed_where_the_site_serves_them(state: Settings, tmp_path: Path,
+                                                              marker: str, folder: str) -> None:
+    pytest.importorskip("PIL")
+    from sokbo.fsutil import current_umask
+    from sokbo.render.card import fonts_available
+
+    if not fonts_available():
+        pytest.skip("no Korean font (apt-get install fonts-nanum)")
+    repo = make_site(tmp_path / "blog", marker)
+    report = publish_posts(state, repo, post_ids=[1, 2])
+    with Store(state.db_path) as store:
+        slugs = [store.load_post(i).slug for i in (1, 2)]
+    committed = git(repo, "-c", "core.quotepath=false", "show", "--name-only", "--format=",
+                    "HEAD").split()
+    for slug in slugs:
+        card = repo / folder / f"{slug}.png"
+        assert card.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"{folder}/{slug}.png" in committed
+        assert card.stat().st_mode & 0o777 == 0o666 & ~current_umask()
+    text = (repo / report.published[0].path).read_text("utf-8")
+    assert "/assets/cards/" in text
+    # a second run finds the cards in place: nothing new to commit
+    head = git(repo, "rev-parse", "HEAD")
+    again = publish_posts(state, repo, post_ids=[1, 2])
+    assert again.commit is None and git(repo, "rev-parse", "HEAD") == head

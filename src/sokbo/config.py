@@ -12,6 +12,8 @@ from typing import Any
 from sokbo.errors import ConfigError
 
 FORMATS = ("jekyll", "hugo", "markdown")
+# title card colour themes (drawn by sokbo.render.card; named here to keep Pillow out of config)
+CARD_THEMES = ("navy", "paper", "red", "forest", "charcoal")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,9 @@ class Settings:
     feeds: tuple[Feed, ...] = field(default_factory=tuple)
     config_path: Path | None = None
     template_dir: Path | None = None
+    card_theme: str = "navy"               # title card colours (sokbo.render.card.THEMES)
+    card_base_url: str = "/assets/cards/"  # where cards are served: http(s) URL or "/path/"
+    site_url: str = ""                     # the preview site's public URL (feed links)
 
     @property
     def posts_dir(self) -> Path:
@@ -226,7 +231,30 @@ def _validate(raw: dict[str, Any], config_path: Path | None) -> Settings:
         feeds=tuple(feeds),
         config_path=config_path,
         template_dir=Path(template_dir) if template_dir else None,
+        **_card_and_site(r),
     )
+
+
+def _card_and_site(r: _Reader) -> dict[str, str]:
+    """[card] theme (one of CARD_THEMES) and base_url (an http(s) URL or a path from the site
+    root, ending in "/"); output.site_url (an http(s) URL, or empty)."""
+    from sokbo.safetext import safe_src, safe_url
+
+    card = r.raw.get("card", {})
+    if not isinstance(card, dict):
+        raise r.fail("[card] must be a table")
+    theme = card.get("theme", "navy")
+    if theme not in CARD_THEMES:
+        raise r.fail(f"card.theme must be one of {', '.join(CARD_THEMES)}, "
+                     f"not {str(theme)[:40]!r}")
+    base = card.get("base_url", "/assets/cards/")
+    if not isinstance(base, str) or not base.endswith("/") or safe_src(base) != base:
+        raise r.fail("card.base_url must be an http(s) URL or a path from the site root, "
+                     f"ending in '/', not {str(base)[:60]!r}")
+    site_url = r.table("output").get("site_url") or ""
+    if site_url and (not isinstance(site_url, str) or safe_url(site_url) != site_url):
+        raise r.fail(f"output.site_url must be an http(s) URL, not {str(site_url)[:60]!r}")
+    return {"card_theme": theme, "card_base_url": base, "site_url": site_url}
 
 
 def _check_zone(zone: str, r: _Reader) -> None:

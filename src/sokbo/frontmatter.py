@@ -19,12 +19,13 @@ from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
 
 from sokbo.errors import InputError
-from sokbo.safetext import plain_text, safe_url
+from sokbo.safetext import plain_text, safe_src, safe_url
 
 __all__ = [
     "MAX_DEPTH",
     "MAX_YAML_CHARS",
     "FoldedStr",
+    "ImageUrl",
     "QuotedStr",
     "QuotedUrl",
     "Url",
@@ -56,6 +57,11 @@ class QuotedUrl(Url):
     """A URL dumped single-quoted, as the reference does for image URLs."""
 
 
+class ImageUrl(QuotedUrl):
+    """The post image: a safe http(s) URL or a path from the site root (a title card's
+    ``/assets/cards/<slug>.png``), dumped single-quoted; ``''`` otherwise."""
+
+
 class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data: Any) -> bool:
         return True  # a list used twice is written twice: the loader refuses aliases
@@ -69,9 +75,9 @@ def _str(style: str | None = None, *, suffix: str = ""):
     return represent
 
 
-def _url(style: str | None = None):
+def _url(style: str | None = None, check: Any = safe_url):
     def represent(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", safe_url(value) or "",
+        return dumper.represent_scalar("tag:yaml.org,2002:str", check(value) or "",
                                        style=style)
     return represent
 
@@ -82,6 +88,7 @@ _Dumper.add_representer(FoldedStr, _str(">", suffix="\n"))
 _Dumper.add_representer(QuotedStr, _str("'"))
 _Dumper.add_representer(Url, _url())
 _Dumper.add_representer(QuotedUrl, _url("'"))
+_Dumper.add_representer(ImageUrl, _url("'", safe_src))
 
 
 def dump_front_matter(data: dict[str, Any]) -> str:

@@ -277,6 +277,7 @@ def write_story(store: Store, settings: Settings, story: Story, *,
     """
     from sokbo.edits import apply_edits
     from sokbo.render import RenderOptions
+    from sokbo.render.card import ensure_card, is_card
     from sokbo.write import write_post
 
     fmt = settings.format
@@ -293,7 +294,7 @@ def write_story(store: Store, settings: Settings, story: Story, *,
     options = RenderOptions(cta_text=settings.cta_text, cta_url=settings.cta_url,
                             template_dir=settings.template_dir)
     post, rel_path, text = place_post(store, settings, record, done.post, options)
-    written = dataclasses.replace(written, slug=post.slug)
+    written = dataclasses.replace(written, slug=post.slug, image=post.image)
     findings, blocked = lint_post(post, text, fmt, story, options,
                                   written=written if done.applied else None)
     status = next_status(record, content_hash(text), blocked)
@@ -315,6 +316,8 @@ def write_story(store: Store, settings: Settings, story: Story, *,
     # without its file and rewrites it in place. Killed with only the file written, the
     # story could come back under a new id and file name: the same story posted twice.
     atomic_write_text(path, text)
+    if is_card(post, settings.card_base_url):
+        ensure_card(settings.out_dir, post, settings.card_theme)
     return PostResult(story.id, post.title, path, "updated" if record else "new", post,
                       list(story.articles), status, findings, title_origin)
 
@@ -329,13 +332,18 @@ def place_post(store: Store, settings: Settings, record: PostRecord | None, post
     stories in the same order always get the same names).
     """
     from sokbo.render import render_post
+    from sokbo.render.card import attach_card
+
+    def with_image(p: Post) -> Post:  # its title card follows the slug, unless post.image
+        return attach_card(p, configured_image=settings.image, base_url=settings.card_base_url)
 
     if record and record.format == settings.format:
+        post = with_image(post)
         _, text = render_post(post, settings.format, options)
         return post, record.path, text
     base = post.slug
     for n in itertools.count(1):
-        candidate = post if n == 1 else dataclasses.replace(post, slug=f"{base}-{n}")
+        candidate = with_image(post if n == 1 else dataclasses.replace(post, slug=f"{base}-{n}"))
         rel_path, text = render_post(candidate, settings.format, options)
         holder = store.path_holder(rel_path)
         if holder == post.story_id:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["plain_text", "safe_url", "strip_markup"]
+__all__ = ["plain_text", "safe_src", "safe_url", "strip_markup"]
 
 # A whole tag, end tag, comment, doctype or processing instruction as a browser would open it.
 _MARKUP_RUN = re.compile(r"<[A-Za-z/!?][^<>]*>")
@@ -107,3 +107,21 @@ def safe_url(url: str | None) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", value)
+
+
+# "/assets/cards/x.png": a path from the site root (not "//host", a scheme-relative URL)
+_ROOT_PATH = re.compile(r"/(?![/\\])")
+
+
+def safe_src(url: str | None) -> str | None:
+    """``safe_url``, or a path from the site root such as a title card's
+    ``/assets/cards/<slug>.png`` (unsafe characters percent-encoded); None for anything else.
+
+    >>> safe_src("/assets/cards/AI-반도체.png"), safe_src("//evil.example/x") is None
+    ('/assets/cards/AI-반도체.png', True)
+    """
+    if isinstance(url, str):
+        value = _URL_TAB_NEWLINE.sub("", url).strip("".join(map(chr, range(0x21))))
+        if _ROOT_PATH.match(value):
+            return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", value)
+    return safe_url(url)

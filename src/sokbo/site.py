@@ -1,15 +1,20 @@
-"""A static preview of every stored post (draft or published): OUT/site/index.html and a page
-per post, showing each body as the blog would, sanitised, with its sources.
+"""A static preview of every stored post (draft or published): OUT/site/index.html, a page
+per post showing each body as the blog would, sanitised, with its sources, and an RSS 2.0
+feed (OUT/site/feed.xml) of the posts a reader may see (blocked and rejected ones left out).
 
 The body is the ``jekyll`` renderer's HTML (FORMAT.md's structure, what Jekyll and Tistory
 readers see), whatever the configured format, so a preview always looks like the real blog.
+A post whose image is its title card shows the card file in OUT/assets/cards/ (drawn here when
+missing or out of date), also as the page's ``og:image``. Times are shown in KST.
 """
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from email.utils import format_datetime
 from pathlib import Path
+from urllib.parse import quote, urljoin
 
 from sokbo.config import Settings
 from sokbo.errors import RenderError
@@ -29,11 +34,16 @@ ALLOWED_STYLES = {"color", "background-color"}
 _NESTED_H2 = re.compile(r"<p>(<h2>.*?</h2>)", re.S)
 
 
+# review states a feed reader never sees
+NOT_IN_FEED = ("blocked", "rejected")
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
     record: PostRecord
     post: Post
     page: str           # file name under site/posts/
+    card: str = ""      # the title card, relative to site/posts/ ("" when the image is not one)
 
     @property
     def outlets(self) -> list[str]:
@@ -55,15 +65,35 @@ def sanitize_body(html: str) -> str:
     )
 
 
-def _body_html(post: Post, settings: Settings, template_dir: Path | None) -> str:
+# the body's image, rendered as this placeholder and then pointed at the local card file
+_CARD_PLACEHOLDER = "/sokbo-preview-card.png"
+
+
+def _body_html(entry: _Entry, settings: Settings, template_dir: Path | None) -> str:
     from sokbo.render import RenderOptions, get_renderer
 
+    post = replace(entry.post, image=_CARD_PLACEHOLDER) if entry.card else entry.post
     text = get_renderer("jekyll").render(
         post, RenderOptions(cta_text=settings.cta_text, cta_url=settings.cta_url,
                             template_dir=template_dir))
     if text.startswith("---\n"):
         text = text[text.index("\n---\n", 4) + 5 :]
-    return sanitize_body(text)
+    html = sanitize_body(text)
+    return html.replace(f'src="{_CARD_PLACEHOLDER}"', f'src="{entry.card}"') if entry.card \
+        else html
+
+
+def _card(settings: Settings, post: Post) -> str:
+    """The post's title card as a path from site/posts/, drawn if needed; "" when its image is
+    a configured URL (or no Korean font can draw the card)."""
+    from sokbo.render.card import ensure_card, is_card
+
+    if not is_card(post, settings.card_base_url):
+        return ""
+    path = ensure_card(settings.out_dir, post, settings.card_theme)
+    if path is None:
+        return ""
+    return "../../" + quote(path.relative_to(settings.out_dir).as_posix())
 
 
 def _entries(settings: Settings) -> list[_Entry]:
@@ -76,7 +106,7 @@ def _entries(settings: Settings) -> list[_Entry]:
             if post is None:
                 log.warning("post %s has no stored content; left out of the preview", record.id)
                 continue
-            entries.append(_Entry(record, post, f"{record.id}.html"))
+            entries.append(_Entry(record, post, f"{record.id}.html", _card(settings, post)))
     entries.sort(key=lambda e: (e.post.date, e.record.id), reverse=True)
     return entries
 
@@ -108,7 +138,8 @@ def _build_site(settings: Settings, template_dir: Path | None) -> Path:
     for e in entries:
         html = render_template(
             "site/post.html.j2", template_dir, entry=e, post=e.post, record=e.record,
-            body=Markup(_body_html(e.post, settings, template_dir)),
+            body=Markup(_body_html(e, settings, template_dir)),
+            og_image=_og_image(settings, e),
         )
         atomic_write_text(site / "posts" / e.page, html)
         pages.add(e.page)
@@ -117,4 +148,62 @@ def _build_site(settings: Settings, template_dir: Path | None) -> Path:
             old.unlink()  # a post that is gone from the state
     index = site / "index.html"
     atomic_write_text(index, render_template("site/index.html.j2", template_dir, entries=entries))
+    atomic_write_text(site / "feed.xml", build_feed(settings, entries))
     return index
+
+
+def _site_base(settings: Settings) -> str:
+    """Where OUT/site/ is read from: ``output.site_url``, else its file:// URL."""
+    if settings.site_url:
+        return settings.site_url if settings.site_url.endswith("/") else settings.site_url + "/"
+    return (settings.out_dir / "site").resolve().as_uri() + "/"
+
+
+def _og_image(settings: Settings, entry: _Entry) -> str:
+    """An absolute image URL for og:image: the post's own http(s) image, or its card file
+    resolved against the site's address."""
+    from sokbo.safetext import safe_url
+
+    if entry.card:
+        return urljoin(_site_base(settings) + "posts/", entry.card)
+    return safe_url(entry.post.image) or ""
+
+
+def build_feed(settings: Settings, entries: list[_Entry]) -> str:
+    """RSS 2.0 of the posts a reader may see, newest first: title, link, KST pubDate, excerpt,
+    categories and tags, the image as an enclosure."""
+    import xml.etree.ElementTree as ET
+
+    from sokbo.dates import to_kst
+    from sokbo.render.card import card_file
+
+    base = _site_base(settings)
+    shown = [e for e in entries if e.record.status not in NOT_IN_FEED]
+    rss = ET.Element("rss", {"version": "2.0", "xmlns:atom": "http://www.w3.org/2005/Atom"})
+    channel = ET.SubElement(rss, "channel")
+    for tag, text in (("title", "sokbo 미리보기"), ("link", base + "index.html"),
+                      ("description", "sokbo가 쓴 글: 문장마다 출처 기사가 있습니다"),
+                      ("language", "ko"), ("generator", "sokbo")):
+        ET.SubElement(channel, tag).text = text
+    ET.SubElement(channel, "atom:link", {"href": base + "feed.xml", "rel": "self",
+                                         "type": "application/rss+xml"})
+    if shown:
+        newest = max(to_kst(e.post.date) for e in shown)
+        ET.SubElement(channel, "lastBuildDate").text = format_datetime(newest)
+    for e in shown:
+        item = ET.SubElement(channel, "item")
+        link = base + "posts/" + e.page
+        ET.SubElement(item, "title").text = e.post.title
+        ET.SubElement(item, "link").text = link
+        ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = f"sokbo:{e.post.story_id}"
+        ET.SubElement(item, "pubDate").text = format_datetime(to_kst(e.post.date))
+        ET.SubElement(item, "description").text = e.post.excerpt_text
+        for name in (*e.post.categories, *e.post.tags):
+            ET.SubElement(item, "category").text = name
+        image = _og_image(settings, e)
+        card_path = card_file(settings.out_dir, e.post)
+        if image and e.card and card_path.is_file():
+            ET.SubElement(item, "enclosure", {"url": image, "type": "image/png",
+                                              "length": str(card_path.stat().st_size)})
+    ET.indent(rss)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, "unicode") + "\n"

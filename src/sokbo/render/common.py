@@ -9,15 +9,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sokbo.frontmatter import FoldedStr, QuotedUrl, Url, dump_front_matter
+from sokbo.frontmatter import FoldedStr, ImageUrl, Url, dump_front_matter
 from sokbo.models import Post
-from sokbo.safetext import safe_url
+from sokbo.safetext import safe_src, safe_url
 
 __all__ = [
     "dump_front_matter",
     "escape_attr",
     "escape_text",
     "front_matter",
+    "kst",
     "render_template",
     "safe_url",
     "source_list",
@@ -33,7 +34,7 @@ def front_matter(post: Post, *, extra: bool = True) -> dict[str, Any]:
         "categories": list(post.categories),
         "excerpt": excerpt,
         "feature_text": excerpt,
-        "image": QuotedUrl(post.image),
+        "image": ImageUrl(post.image),
     }
     if extra:
         data["date"] = post.date.isoformat()
@@ -71,6 +72,8 @@ def _env(template_dir: str | None):
         lstrip_blocks=True,
     )
     env.filters["safe_url"] = safe_url
+    env.filters["safe_src"] = safe_src
+    env.filters["kst"] = kst
     env.filters["text"] = escape_text
     env.filters["attr_value"] = escape_attr
     return env
@@ -97,6 +100,26 @@ def escape_attr(value: object):  # -> markupsafe.Markup
     from markupsafe import Markup
 
     return Markup(html.escape(str(value), quote=True).translate(LIQUID_BRACES))
+
+
+def kst(value: object, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A time as a person in Korea reads it: in KST, marked so (an ISO string or a datetime)."""
+    from datetime import datetime
+
+    from sokbo.dates import to_kst
+
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, datetime):
+        return "" if value is None else str(value)
+    if value.tzinfo is None:  # sokbo stores UTC ("now_iso") or KST-aware times; naive is UTC
+        from datetime import timezone
+
+        value = value.replace(tzinfo=timezone.utc)
+    return f"{to_kst(value):{fmt}} KST"
 
 
 def render_template(name: str, template_dir: Path | None, **context: Any) -> str:

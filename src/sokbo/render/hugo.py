@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sokbo.frontmatter import FoldedStr, ImageUrl, dump_front_matter
 from sokbo.models import Post
 from sokbo.render import Renderer, RenderOptions
-from sokbo.frontmatter import FoldedStr, Url, dump_front_matter
 from sokbo.render.common import source_list
 from sokbo.render.markdown import body_context, render_markdown_template
 
@@ -29,7 +29,7 @@ def front_matter(post: Post) -> dict[str, Any]:
         "tags": list(post.tags),
         "summary": summary,
         "description": summary,
-        "image": Url(post.image),
+        "image": ImageUrl(post.image),
         "sources": source_list(post),
     }
     return data

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from sokbo.models import Post
 from sokbo.render import Renderer, RenderOptions
-from sokbo.render.common import safe_url, split_highlight
+from sokbo.render.common import safe_src, safe_url, split_highlight
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -74,7 +74,9 @@ def md_link(text: object, url: str | None) -> Markup:
 
 
 def md_image(url: str | None, alt: object = "") -> Markup:
-    dest = md_url(url)
+    """``![alt](url)`` for an http(s) URL or a path from the site root (a title card)."""
+    good = safe_src(url)
+    dest = quote(good, safe=_URL_SAFE) if good else None
     return Markup(f"![{escape_markdown(alt)}]({dest})") if dest else Markup("")
 
 

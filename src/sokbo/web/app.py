@@ -225,6 +225,9 @@ def create_app(settings: Settings, *, site_repo: Path | None = None,
         Route("/posts/{post_id:int}", app_.post, methods=["GET"], name="post"),
         Route("/healthz", app_.health, methods=["GET"], name="health"),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+        # title cards, as the blog serves them at card.base_url's default path
+        Mount("/assets/cards", app=StaticFiles(directory=settings.out_dir / "assets" / "cards",
+                                               check_dir=False), name="cards"),
     ]
     for name in review.ACTIONS:
         routes.append(Route(f"/posts/{{post_id:int}}/{name}", partial(app_.action, name=name),

@@ -19,7 +19,7 @@ import nh3
 from sokbo.config import Settings
 from sokbo.errors import InputError, StoreError
 from sokbo.models import Article, Post, PostSentence, Story, content_hash, post_from_dict
-from sokbo.render.common import safe_url, split_highlight
+from sokbo.render.common import safe_src, safe_url, split_highlight
 from sokbo.store import Edit, PostRecord, Store
 
 log = logging.getLogger(__name__)
@@ -362,7 +362,8 @@ def _preview(post: Post, rows: list[Any], known: set[str],
         for sec in post.sections
     ]
     sources = [{"outlet": s.outlet, "title": s.title, "url": safe_url(s.url)} for s in post.sources]
-    return {"title": post.title, "image": safe_url(post.image), "image_alt": post.image_alt,
+    # a title card's "/assets/cards/<slug>.png" is served by the review app from OUT/assets/cards
+    return {"title": post.title, "image": safe_src(post.image), "image_alt": post.image_alt,
             "excerpt": excerpt, "cards": cards, "sections": sections, "sources": sources}
 
 

@@ -1,8 +1,9 @@
-"""The last stage: approved posts → a Jekyll or Hugo site repository, committed (and pushed).
+"""Approved posts → a Jekyll or Hugo site repository, committed (and pushed).
 
 A post file a human edited after sokbo wrote it is never overwritten: sokbo records the hash of
 what it wrote (``posts.published_hash``) and skips, as a conflict, any target whose content
-differs from that hash. A post with error-level lint findings is never published.
+differs from that hash. A post's title card goes with it, where the site serves it
+(``assets/cards/`` in Jekyll, ``static/assets/cards/`` in Hugo).
 """
 from __future__ import annotations
 
@@ -12,28 +13,21 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sokbo.config import Settings
 from sokbo.errors import PublishError, RenderError
-from sokbo.fsutil import atomic_write_text, remove_stale_temp_files
-from sokbo.models import content_hash
-from sokbo.store import PostRecord, Store
+from sokbo.fsutil import atomic_write_bytes, atomic_write_text, remove_stale_temp_files
+from sokbo.models import Post, content_hash
+from sokbo.publish.select import PostOutcome, open_store, select_posts
+from sokbo.store import PostRecord
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "ApproveReport",
-    "PostOutcome",
-    "PublishReport",
-    "SiteLayout",
-    "approve_posts",
-    "detect_site",
-    "publish_posts",
-]
+__all__ = ["PublishReport", "SiteLayout", "detect_site", "publish_posts"]
 
 # (site kind, files any one of which marks it, renderer, posts folder); checked in this order
 SITE_KINDS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
@@ -41,12 +35,8 @@ SITE_KINDS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("hugo", ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml", "config.json",
               "config/_default"), "hugo", "content/posts"),
 )
-# statuses a post may have when asked for by id (approved, or a clean draft, or one changed
-# since its approval); a published post may be published again: unchanged files are left as
-# they are, edited ones are conflicts
-PUBLISHABLE_BY_ID = ("approved", "draft", "changed", "published")
-# what `sokbo approve --all` approves: drafts, and posts changed since their approval
-APPROVABLE = ("draft", "changed")
+# where a site kind serves files from (a URL path /x is the file <static>/x)
+STATIC_DIRS = {"jekyll": "", "hugo": "static", "custom": ""}
 GIT_TIMEOUT = 120
 # another git (or one still finishing for a publish that was killed) holds the index lock
 GIT_LOCK_WAIT = 10.0
@@ -59,19 +49,6 @@ class SiteLayout:
     kind: str          # jekyll | hugo | custom
     format: str        # renderer name
     posts_dir: str     # relative to the repository root given by the user
-
-
-@dataclass(frozen=True, slots=True)
-class PostOutcome:
-    post_id: int
-    title: str
-    path: str | None   # relative to the site root
-    action: str        # new | updated | unchanged | conflict | skipped
-    reason: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.post_id, "title": self.title, "path": self.path,
-                "action": self.action, "reason": self.reason}
 
 
 @dataclass(slots=True)
@@ -100,99 +77,6 @@ class PublishReport:
             "commit": self.commit,
             "pushed": self.pushed,
         }
-
-
-@dataclass(slots=True)
-class ApproveReport:
-    approved: list[PostOutcome] = field(default_factory=list)
-    skipped: list[PostOutcome] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"approved": [p.to_dict() for p in self.approved],
-                "skipped": [p.to_dict() for p in self.skipped]}
-
-
-# --- selection ------------------------------------------------------------------------------
-
-def error_findings(record: PostRecord) -> list[dict[str, Any]]:
-    return [f for f in record.findings if f.get("severity") == "error"]
-
-
-def _blocked_reason(record: PostRecord) -> str | None:
-    errors = error_findings(record)
-    if not errors:
-        return None
-    first = errors[0]
-    what = first.get("message_en") or first.get("message") or first.get("code") or "lint error"
-    return f"{len(errors)} error-level lint finding(s), e.g. {first.get('code', '')} {what}".strip()
-
-
-def _open_store(settings: Settings) -> Store:
-    if not settings.db_path.is_file():
-        raise PublishError("no sokbo state here; run `sokbo run` first",
-                           source=str(settings.db_path))
-    return Store(settings.db_path)
-
-
-def _select(store: Store, post_ids: Sequence[int] | None,
-            skipped: list[PostOutcome]) -> list[PostRecord]:
-    if post_ids is None:
-        candidates = store.list_posts("approved")
-    else:
-        candidates = _records_by_id(
-            store, post_ids, skipped, allowed=PUBLISHABLE_BY_ID,
-            refuse=lambda r: PostOutcome(
-                r.id, r.title, None, "skipped",
-                f"status is {r.status}; only approved or draft posts are published"))
-    chosen = []
-    for record in candidates:
-        reason = _blocked_reason(record)
-        if reason:
-            skipped.append(PostOutcome(record.id, record.title, None, "skipped", reason))
-        else:
-            chosen.append(record)
-    return chosen
-
-
-def _records_by_id(store: Store, post_ids: Sequence[int], skipped: list[PostOutcome], *,
-                   allowed: Sequence[str],
-                   refuse: Callable[[PostRecord], PostOutcome]) -> list[PostRecord]:
-    """The posts with these ids whose status is allowed; an outcome for each one that is not."""
-    records = []
-    for pid in dict.fromkeys(post_ids):
-        record = store.get_post_by_id(pid)
-        if record is None:
-            skipped.append(PostOutcome(pid, "", None, "skipped", f"no post with id {pid}"))
-        elif record.status not in allowed:
-            skipped.append(refuse(record))
-        else:
-            records.append(record)
-    return records
-
-
-def approve_posts(settings: Settings, post_ids: Sequence[int] | None = None) -> ApproveReport:
-    """Mark posts ``approved``: the given ids, or every draft. Posts with lint errors are not."""
-    report = ApproveReport()
-    with _open_store(settings) as store:
-        if post_ids is None:
-            records = [r for status in APPROVABLE for r in store.list_posts(status)]
-        else:
-            records = _records_by_id(
-                store, post_ids, report.skipped, allowed=(*APPROVABLE, "approved"),
-                refuse=lambda r: PostOutcome(
-                    r.id, r.title, r.path, "skipped",
-                    f"status is {r.status}; only drafts can be approved"))
-        with store.transaction() as db:
-            for record in records:
-                reason = _blocked_reason(record)
-                if reason:
-                    report.skipped.append(
-                        PostOutcome(record.id, record.title, record.path, "skipped", reason))
-                    continue
-                store.set_post_status(record.id, "approved", db=db)
-                report.approved.append(
-                    PostOutcome(record.id, record.title, record.path, "approved"))
-    return report
 
 
 # --- the site ---------------------------------------------------------------------------------
@@ -344,9 +228,10 @@ def publish_posts(
     folder = repo / site.posts_dir
     remove_stale_temp_files(folder, recursive=False)  # left by a publish that was killed
 
-    with _open_store(settings) as store:
+    with open_store(settings) as store:
         writes: list[tuple[PostRecord, Path, str]] = []
-        for record in _select(store, post_ids, report.skipped):
+        cards: list[tuple[Path, bytes]] = []
+        for record in select_posts(store, post_ids, report.skipped):
             post = store.load_post(record.id)
             if post is None:
                 report.skipped.append(PostOutcome(
@@ -379,10 +264,16 @@ def publish_posts(
                 action = "new"
             report.published.append(PostOutcome(record.id, post.title, rel, action))
             writes.append((record, target, text))
+            card = _site_card(settings, repo, site, post)
+            if card is not None:
+                cards.append(card)
 
         for _, target, text in writes:
             if not target.exists() or file_hash(target) != content_hash(text):
                 atomic_write_text(target, text)
+        for target, data in cards:
+            if not target.is_file() or target.read_bytes() != data:
+                atomic_write_bytes(target, data)
 
         # the SQLite transaction commits only once git has: a failed commit leaves the posts
         # unpublished in the state, and the files (identical next time) are committed then
@@ -391,7 +282,9 @@ def publish_posts(
                 store.set_post_status(record.id, "published", published_hash=content_hash(text),
                                       db=db)
             if writes:
-                report.commit = _commit(repo, [(o.title, o.path) for o in report.published])
+                card_paths = [(None, t.relative_to(repo).as_posix()) for t, _ in cards]
+                report.commit = _commit(repo, [(o.title, o.path) for o in report.published],
+                                        extra=card_paths)
     if push:
         _push(repo)
         report.pushed = True
@@ -400,16 +293,34 @@ def publish_posts(
     return report
 
 
-def _commit(repo: Path, posts: Sequence[tuple[str, str | None]]) -> str | None:
-    """Stage and commit exactly these post files (other staged changes stay as they are)."""
-    paths = [p for _, p in posts if p]
-    _git(repo, "add", "--", *paths)
-    staged = set(_git(repo, "diff", "--cached", "--name-only", "-z", "--relative", "--",
-                      *paths).stdout.split("\0"))
-    changed = [(title, p) for title, p in posts if p in staged]
-    if not changed:
+def _site_card(settings: Settings, repo: Path, site: SiteLayout,
+               post: Post) -> tuple[Path, bytes] | None:
+    """(where in the repository, PNG bytes) of the post's title card, when its image is one
+    served from a path of this site (``card.base_url`` "/assets/cards/" → assets/cards/)."""
+    from sokbo.render.card import ensure_card, is_card
+
+    if not is_card(post, settings.card_base_url) or not post.image.startswith("/"):
         return None
-    subject, body = commit_message([t for t, _ in changed])
+    path = ensure_card(settings.out_dir, post, settings.card_theme)
+    if path is None:
+        return None
+    static = repo / STATIC_DIRS.get(site.kind, "")
+    return static / post.image.lstrip("/"), path.read_bytes()
+
+
+def _commit(repo: Path, posts: Sequence[tuple[str, str | None]],
+            extra: Sequence[tuple[None, str]] = ()) -> str | None:
+    """Stage and commit exactly these post files, and the title cards in ``extra`` (other
+    staged changes stay as they are)."""
+    paths = [p for _, p in posts if p]
+    _git(repo, "add", "--", *paths, *[p for _, p in extra])
+    staged = set(_git(repo, "diff", "--cached", "--name-only", "-z", "--relative", "--",
+                      *paths, *[p for _, p in extra]).stdout.split("\0"))
+    changed = [(title, p) for title, p in posts if p in staged]
+    cards = [p for _, p in extra if p in staged]
+    if not changed and not cards:
+        return None
+    subject, body = commit_message([t for t, _ in changed] or ["title cards"])
     _git(repo, "commit", "-q", "-m", subject, "-m", body, "--", *[p for _, p in changed],
-         identity=_identity(repo))
+         *cards, identity=_identity(repo))
     return _git(repo, "rev-parse", "HEAD").stdout.strip()
