@@ -61,7 +61,10 @@ def test_a_file_sokbo_did_not_write_is_not_taken(tmp_path: Path) -> None:
     a.path.write_text("사람이 쓴 글\n", "utf-8")  # the user's own post under that name
     [again] = post_inputs(settings, [str(first)]).posts
     assert again.path != a.path and a.path.read_text("utf-8") == "사람이 쓴 글\n"
-    assert again.path.read_text("utf-8") == foreign
+    # the same post under the next free name; its title card follows the name
+    moved = again.path.read_text("utf-8")
+    assert f"/assets/cards/{again.post.slug}.png" in moved
+    assert moved.replace(f"{again.post.slug}.png", f"{a.post.slug}.png") == foreign
 
 
 def test_the_store_refuses_a_second_post_on_one_path(tmp_path: Path, demo_run) -> None:
