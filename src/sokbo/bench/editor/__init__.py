@@ -179,6 +179,15 @@ def tables(report: dict[str, Any]) -> list[Any]:
                          ("sources line", pages["sources_defects"]["by_kind"])):
             kinds.add_row(label, ", ".join(f"{k} ×{v}" for k, v in d.items()) or "—")
         out.append(kinds)
+    pairs = report.get("unrelated_pairs") or {}
+    if pairs.get("rows"):
+        p = Table(title="unrelated pages given to one `sokbo post` (must not be merged silently)")
+        for col in ("inputs", "posts", "merged", "said so"):
+            p.add_column(col)
+        for row in pairs["rows"]:
+            p.add_row(row["inputs"], str(row["posts"]), "yes" if row["merged"] else "no",
+                      "yes" if row["flagged"] else "no")
+        out.append(p)
     if report.get("rouge"):
         r = Table(title="ROUGE F1 of `sokbo post`'s excerpt (refused = empty) beside Lead and "
                         "TextRank, same run")
