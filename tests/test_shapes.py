@@ -63,7 +63,7 @@ def _format_codes(post: Post) -> set[str]:
 @pytest.mark.parametrize(
     ("cards", "paragraphs", "shape"),
     [(2, [2, 2], "full"), (2, [3, 2, 3], "full"), (2, [1], "compact"), (2, [3, 1], "compact"),
-     (0, [1], "brief"), (0, [3], "brief")],
+     (0, [1], "brief"), (0, [3], "brief"), (0, [2, 1], "brief")],
 )
 def test_every_shape_renders_lint_clean(cards: int, paragraphs: list[int], shape: str) -> None:
     assert shape_named(shape) in shapes_fitting(cards, paragraphs)
@@ -72,7 +72,7 @@ def test_every_shape_renders_lint_clean(cards: int, paragraphs: list[int], shape
 
 @pytest.mark.parametrize(
     ("cards", "paragraphs", "code"),
-    [(2, [2, 2, 2, 2], "SB303"), (2, [1, 1, 1], "SB303"), (0, [2, 2], "SB303"),
+    [(2, [2, 2, 2, 2], "SB303"), (2, [1, 1, 1], "SB303"), (0, [2, 2, 2], "SB303"),
      (0, [4], "SB303"), (1, [2, 2], "SB302")],
 )
 def test_bodies_fitting_no_shape_are_reported(cards: int, paragraphs: list[int],

@@ -48,6 +48,9 @@ class Settings:
     card_theme: str = "navy"               # title card colours (sokbo.render.card.THEMES)
     card_base_url: str = "/assets/cards/"  # where cards are served: http(s) URL or "/path/"
     site_url: str = ""                     # the preview site's public URL (feed links)
+    # usable sentences a story needs for the full and the compact post shape (sokbo.shapes)
+    min_sentences_full: int = 10
+    min_sentences_compact: int = 6
 
     @property
     def posts_dir(self) -> Path:
@@ -207,6 +210,10 @@ def _validate(raw: dict[str, Any], config_path: Path | None) -> Settings:
     template_dir = r.table("output").get("template_dir")
     if template_dir is not None and (not isinstance(template_dir, str) or "\0" in template_dir):
         raise r.fail("output.template_dir must be a folder name")
+    min_full = r.whole("post", "min_sentences_full", 1, 100)
+    min_compact = r.whole("post", "min_sentences_compact", 1, 100)
+    if min_compact > min_full:
+        raise r.fail("post.min_sentences_compact must not be above post.min_sentences_full")
     out_dir = r.text("output", "dir", empty=False, max_chars=1000)
     if "\0" in out_dir:
         raise r.fail("output.dir must be a folder name")
@@ -232,6 +239,8 @@ def _validate(raw: dict[str, Any], config_path: Path | None) -> Settings:
         config_path=config_path,
         template_dir=Path(template_dir) if template_dir else None,
         **_card_and_site(r),
+        min_sentences_full=min_full,
+        min_sentences_compact=min_compact,
     )
 
 

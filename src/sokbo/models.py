@@ -67,11 +67,34 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class Slot:
+    """Words of a post sentence that sokbo put there, and the source they were copied from.
+
+    A rewrite (이날 → 20일) names the words it replaced in ``original``; a template's slot
+    (an outlet, a figure) has none. ``index`` -1 means the article's own metadata (its date,
+    its outlet) rather than one of its sentences.
+    """
+
+    name: str            # date | figure | outlet | subject | …
+    text: str
+    source_id: str
+    index: int
+    original: str = ""
+
+
+# PostSentence.source_id of sentences sokbo adds itself (a fixed notice), never from a source
+SOKBO_SOURCE = "sokbo"
+
+
+@dataclass(frozen=True, slots=True)
 class PostSentence:
     """A sentence of a post: the restyled text and the source sentence it came from.
 
     ``origin`` is ``source`` (the writer restyled the source sentence) or ``reviewer`` (a person
     rewrote it on the review page; the source sentence is then the one it replaced).
+    ``template`` is empty for a restyled source sentence (its ``slots`` then record any
+    verified rewrite); otherwise it names the template the sentence was built from, every
+    slot copied from a source and recorded, or a fixed notice (source ``SOKBO_SOURCE``).
     """
 
     text: str
@@ -79,6 +102,8 @@ class PostSentence:
     index: int
     role: str = "body"
     origin: str = "source"
+    template: str = ""
+    slots: tuple[Slot, ...] = ()
 
     @property
     def source_sentence_id(self) -> str:
@@ -125,6 +150,9 @@ class Post:
     image: str = ""
     image_alt: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    # fixed notices after the sections (the suicide-prevention help line)
+    notices: tuple[PostSentence, ...] = ()
+    shape: str = "full"
 
     @property
     def excerpt_text(self) -> str:
@@ -139,15 +167,20 @@ class Post:
         for section in self.sections:
             for para in section.paragraphs:
                 out.extend(para)
+        out.extend(self.notices)
         return out
 
 
 def post_to_dict(post: Post) -> dict:
     """A JSON-able form of a Post (dates as ISO strings), for storage and re-rendering."""
     def ps(s: PostSentence) -> dict:
-        d = {"text": s.text, "source_id": s.source_id, "index": s.index, "role": s.role}
+        d: dict = {"text": s.text, "source_id": s.source_id, "index": s.index, "role": s.role}
         if s.origin != "source":
             d["origin"] = s.origin
+        if s.template:
+            d["template"] = s.template
+        if s.slots:
+            d["slots"] = [slot_to_dict(x) for x in s.slots]
         return d
 
     return {
@@ -174,13 +207,27 @@ def post_to_dict(post: Post) -> dict:
         "categories": list(post.categories),
         "image": post.image,
         "image_alt": post.image_alt,
+        "notices": [ps(s) for s in post.notices],
+        "shape": post.shape,
     }
+
+
+def slot_to_dict(slot: Slot) -> dict:
+    d = {"name": slot.name, "text": slot.text, "source_id": slot.source_id, "index": slot.index}
+    if slot.original:
+        d["original"] = slot.original
+    return d
 
 
 def post_from_dict(d: dict) -> Post:
     def ps(x: dict) -> PostSentence:
-        return PostSentence(text=x["text"], source_id=x["source_id"], index=x["index"],
-                            role=x.get("role", "body"), origin=x.get("origin", "source"))
+        return PostSentence(
+            text=x["text"], source_id=x["source_id"], index=x["index"],
+            role=x.get("role", "body"), origin=x.get("origin", "source"),
+            template=x.get("template", ""),
+            slots=tuple(Slot(y["name"], y["text"], y["source_id"], y["index"],
+                             y.get("original", "")) for y in x.get("slots", ())),
+        )
 
     return Post(
         story_id=d["story_id"],
@@ -208,4 +255,6 @@ def post_from_dict(d: dict) -> Post:
         categories=tuple(d.get("categories", ("News",))),
         image=d.get("image", ""),
         image_alt=d.get("image_alt", ""),
+        notices=tuple(ps(x) for x in d.get("notices", ())),
+        shape=d.get("shape", "full"),
     )

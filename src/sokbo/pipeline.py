@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # bump when the writer changes what it produces, so stored posts are regenerated
-WRITER_VERSION = "1"
+WRITER_VERSION = "2"
 
 Progress = Callable[[str, int, int], None]
 
@@ -149,6 +149,8 @@ def writer_options(settings: Settings):  # -> WriterOptions
         categories=settings.categories,
         image=settings.image,
         image_alt=settings.image_alt,
+        min_sentences_full=settings.min_sentences_full,
+        min_sentences_compact=settings.min_sentences_compact,
     )
 
 

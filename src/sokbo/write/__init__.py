@@ -1,28 +1,30 @@
-"""Story → Post: the writer, one step per module.
+"""Story → Post: the writer, one step per module, run top to bottom by ``write_post``.
 
-    prepare   usable source sentences of every article           (prepare.py)
-    score     salience of each sentence                           (salience.py)
-    select    the most salient sentences, no claim twice          (select.py)
-    lay out   excerpt, cards and sections                         (layout.py)
-    phrase    title, card subtitles, section headings, highlights (phrase.py)
+    prepare   usable sentences, restyled, with what each leans on      (prepare.py, refer.py)
+    score     salience: centrality, lead position, headline overlap    (salience.py)
+    select    information first, no claim or quote twice               (select.py)
+    order     the spine article's order, other outlets beside it       (order.py)
+    lay out   shape, excerpt, cards, sections, paragraphs              (layout.py)
+    phrase    title, headings, card subtitles, highlights              (phrase.py)
+    polish    each sentence's wording where it stands (이날 → 20일)      (polish.py)
 
-Every output sentence is a source sentence restyled to 합쇼체; headings and highlights are
-phrases copied from those sentences. Nothing is invented, so nothing needs to be checked later.
+Every post sentence is a source sentence restyled to 합쇼체, any rewrite recorded as a slot
+of its provenance; headings and highlights are phrases copied from the sources.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sokbo.errors import DraftError
-from sokbo.korean.style import to_polite_many
-from sokbo.models import Card, Post, PostSentence, Section, Story
-from sokbo.write.layout import paragraphs
+from sokbo.models import Card, Post, Section, Story
+from sokbo.write.layout import lay_out
 from sokbo.write.options import WriterOptions
-from sokbo.write.phrase import choose_headline, heading, highlight, word_weights
-from sokbo.write.prepare import Scored, candidate_sentences
+from sokbo.write.order import choose_spine, order_sentences
+from sokbo.write.phrase import Phraser, choose_title, highlight, word_weights
+from sokbo.write.polish import post_sentences
+from sokbo.write.prepare import Candidate, prepare_story
 from sokbo.write.salience import (
     BACK_REFERENCE,
     SALIENCE_WEIGHTS,
@@ -30,18 +32,13 @@ from sokbo.write.salience import (
     salience,
     score_sentences,
 )
-from sokbo.write.select import (
-    choose_key_sentences,
-    figures_of,
-    is_same_claim,
-    select_sentences,
-)
+from sokbo.write.select import figures_of, information, is_same_claim, select_sentences
 from sokbo.write.slug import make_slug, source_ref
 
 __all__ = [
     "BACK_REFERENCE",
     "SALIENCE_WEIGHTS",
-    "Scored",
+    "Candidate",
     "WriterOptions",
     "content_terms",
     "figures_of",
@@ -56,69 +53,50 @@ KST = ZoneInfo("Asia/Seoul")
 
 def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
                tags: Sequence[str] = ()) -> Post:
-    """Write the post for a story; raises DraftError when the story has too little text."""
-    cands = candidate_sentences(story)
-    # excerpt (also the cards), two key sentences, two sections of two; a short story gets
-    # the shortest excerpt the format allows rather than no post
-    needed = 3 + 2 + 4
-    if len(cands) < needed:
-        raise DraftError(
-            f"story too short for a post: {len(cands)} usable sentences, need {needed}",
-            source=story.articles[0].url or story.id,
-        )
-    title = choose_headline(story, options.title_max_chars)
-    sim = score_sentences(cands, story.articles[0].title)
-    chosen = select_sentences(cands, sim, options.max_sentences)
-    if len(chosen) < needed:
-        raise DraftError(
-            f"story too short for a post: {len(chosen)} distinct sentences, need {needed}",
-            source=story.articles[0].url or story.id,
-        )
-    k = min(options.excerpt_sentences, len(chosen) - 6)
+    """Write the post for a story; DraftError only when no article has a usable sentence."""
+    material = prepare_story(story)
+    cands = material.cands
+    if not cands:
+        raise DraftError("no usable sentence in the article text",
+                         source=story.articles[0].url or story.id)
+    headline = story.articles[0].title
+    sim = score_sentences(cands, headline)
+    values = [c.score * information(c, headline) for c in cands]
+    spine = choose_spine(cands, values, len(story.articles))
+    chosen = select_sentences(material, values, sim, options.max_sentences, spine=spine)
+    if not chosen:  # nothing stands on its own but filler: the best sentence that can stand
+        chosen = sorted((i for i, c in enumerate(cands) if not c.leans or c.standalone),
+                        key=lambda i: -values[i])[:1]
+    if not chosen:
+        raise DraftError("no sentence of the article text can stand on its own",
+                         source=story.articles[0].url or story.id)
+    body = order_sentences(cands, chosen, sim, spine)
+    title = choose_title(story, options.title_max_chars)
+    plan = lay_out(cands, body, values, sim, excerpt_sentences=options.excerpt_sentences,
+                   min_full=options.min_sentences_full,
+                   min_compact=options.min_sentences_compact, title=title)
+
+    phraser = Phraser(cands, story, [sum(sec, []) for sec in plan.sections], material.subheads)
     weights = word_weights(cands)
-
-    def ps(i: int, role: str) -> PostSentence:
-        s = cands[i].sentence
-        return PostSentence(text=polite[i], source_id=s.source_id, index=s.index, role=role)
-
-    def story_order(idx: list[int]) -> list[int]:
-        return sorted(idx, key=lambda i: (cands[i].article_rank, cands[i].sentence.index))
-
-    key_idx = choose_key_sentences(cands, chosen, k, sim)
-    ranked = [i for i in chosen if i not in key_idx]
-    excerpt_idx = story_order(ranked[:k])
-    used = chosen + [i for i in key_idx if i not in chosen]
-    polite = dict(zip(used, to_polite_many([cands[i].sentence.text for i in used]), strict=True))
-    rest = story_order(ranked[k:])
-
-    split = (len(excerpt_idx) + 1) // 2
-    card_groups = [excerpt_idx[:split], excerpt_idx[split:]]
     cards = []
-    used_heading_words: set[str] = set()
-    for group, key in zip(card_groups, key_idx, strict=True):
-        texts = [polite[i] for i in group]
-        cards.append(
-            Card(
-                subtitle=heading(texts, weights, used_heading_words),
-                sentences=tuple(ps(i, "card") for i in group),
-                highlight=highlight(" ".join(texts), weights),
-                key_sentence=ps(key, "key"),
-            )
-        )
-
-    n_sections = 3 if len(rest) >= 9 else 2
-    per = math.ceil(len(rest) / n_sections)
+    previous: int | None = None
+    for para, key in plan.cards:
+        paragraph = post_sentences(cands, para, "card")
+        text = " ".join(s.text for s in paragraph)
+        cards.append(Card(
+            subtitle=phraser.heading(len(plan.sections), [*para, key]),
+            sentences=tuple(paragraph),
+            highlight=highlight(text, weights),
+            key_sentence=post_sentences(cands, [key], "key", after=para[-1])[0],
+        ))
     sections = []
-    for s_i in range(n_sections):
-        part = rest[s_i * per : (s_i + 1) * per]
-        if len(part) < 2:
-            break
-        sections.append(
-            Section(
-                heading=heading([polite[i] for i in part], weights, used_heading_words),
-                paragraphs=tuple(tuple(ps(i, "section") for i in p) for p in paragraphs(part)),
-            )
-        )
+    for n, paragraphs in enumerate(plan.sections):
+        flat = [i for p in paragraphs for i in p]
+        written = []
+        for p in paragraphs:
+            written.append(tuple(post_sentences(cands, p, "section", after=previous)))
+            previous = p[-1]
+        sections.append(Section(heading=phraser.heading(n, flat), paragraphs=tuple(written)))
     first = story.first_published
     date = (first.astimezone(KST) if first else datetime.now(KST)).replace(microsecond=0)
     return Post(
@@ -126,7 +104,7 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
         title=title,
         slug=slug or make_slug(title, story.id),
         date=date,
-        excerpt=tuple(ps(i, "excerpt") for i in excerpt_idx),
+        excerpt=tuple(post_sentences(cands, plan.excerpt, "excerpt")),
         cards=tuple(cards),
         sections=tuple(sections),
         sources=tuple(source_ref(a) for a in story.articles),
@@ -134,4 +112,5 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
         categories=options.categories,
         image=options.image,
         image_alt=options.image_alt,
+        shape=plan.shape.name,
     )

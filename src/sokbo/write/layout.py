@@ -1,13 +1,236 @@
-"""Step 4, lay out: which chosen sentence goes to the excerpt, the cards and the sections."""
+"""Step 5, lay out: the shape, the excerpt, the summary cards, the sections and paragraphs.
+
+The excerpt is the story in brief (the most valuable sentences, story order); the cards carry
+other key facts, each of whose names and figures the post also says elsewhere (so a card
+never claims what the post leaves unsaid); the sections tell the story in reading order, cut
+where the topic turns, never between a sentence and the one it leans on.
+"""
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sokbo.shapes import Shape, shape_named
+from sokbo.write.prepare import Candidate
+
+# a story with this many usable sentences gets one more summary sentence (within 3–5)
+LONG_STORY = 12
 
 
-def paragraphs(part: list[int]) -> list[list[int]]:
-    """Two or three paragraphs of one or two sentences each."""
-    if len(part) <= 3:
-        return [part[:1], part[1:]] if len(part) > 1 else [part]
-    n_para = 3 if len(part) >= 5 else 2
-    size = math.ceil(len(part) / n_para)
-    return [part[i : i + size] for i in range(0, len(part), size)]
+def fullness(c: Candidate) -> float:
+    """A summary sentence is worth more the more it says: content words against a dozen,
+    within bounds (chosen on summ/dev with `sokbo bench editor`)."""
+    return min(1.6, max(0.5, len(c.terms) / 12)) ** 0.6
+
+
+@dataclass(slots=True)
+class Layout:
+    """Candidate indices by place; the sections hold every body sentence but the cards'."""
+
+    shape: Shape
+    excerpt: list[int]
+    cards: list[tuple[list[int], int]] = field(default_factory=list)   # (paragraph, key)
+    sections: list[list[list[int]]] = field(default_factory=list)      # section → paragraphs
+
+
+def choose_excerpt(cands: Sequence[Candidate], body: Sequence[int], values: Sequence[float],
+                   k: int) -> list[int]:
+    """Up to ``k`` sentences, most valuable first, in reading order; a leaner only right after
+    its predecessor (or in its stand-alone wording, decided when the post is polished)."""
+    picked: list[int] = []
+    for i in sorted(body, key=lambda i: (-values[i] * fullness(cands[i]), body.index(i))):
+        if len(picked) >= k:
+            break
+        c = cands[i]
+        group = [i]
+        if c.leans and c.standalone is None:
+            if c.previous is None or c.previous not in body:
+                continue
+            group = [c.previous, i] if c.previous not in picked else [i]
+        if c.people and not _introduced_in(cands, i, [*picked, *group]):
+            continue
+        if len(picked) + len(group) > k:
+            continue
+        picked.extend(g for g in group if g not in picked)
+    return sorted(picked, key=body.index)
+
+
+def _introduced_in(cands: Sequence[Candidate], i: int, chosen: Sequence[int]) -> bool:
+    """Whether each person ``i`` names by a short form is named in full earlier in
+    ``chosen`` (reading order) or only ever by that short form in its article."""
+    from sokbo.write.refer import full_name_for
+
+    c = cands[i]
+    for person in c.people:
+        earlier = [cands[j] for j in chosen if _before(cands, j, i)]
+        label = person.key.split(" ")[0]
+        if person.key.endswith(" 씨"):
+            if any(label in e.text and e.article == c.article for e in earlier):
+                continue
+            # the first mention in its article introduces the label ("50대 남성 A 씨가")
+            first = min((e.sentence.index for e in cands if e.article == c.article
+                         and person.key.split(" ")[0] + " " in e.text), default=None)
+            if first is not None and first < c.sentence.index:
+                return False
+            continue
+        full = full_name_for(person, [x.text for x in cands if x.article == c.article])
+        if full and full not in c.text and not any(full in e.text for e in earlier):
+            return False
+    return True
+
+
+def _before(cands: Sequence[Candidate], a: int, b: int) -> bool:
+    ca, cb = cands[a], cands[b]
+    return (ca.article, ca.sentence.index) < (cb.article, cb.sentence.index) or (
+        ca.article != cb.article)
+
+
+def choose_cards(cands: Sequence[Candidate], body: Sequence[int], excerpt: Sequence[int],
+                 values: Sequence[float], sim, *, sentences_per_card: int,
+                 title: str = "") -> list[tuple[list[int], int]]:
+    """Two cards (paragraph sentences, key sentence) of body sentences that lean on nothing,
+    are leaned on by nothing, name nobody the title has not named, and whose names and
+    figures the rest of the post also mentions (a card never claims what the post leaves
+    unsaid). Outside the excerpt, but for one sentence when too few qualify; [] if still too few.
+    """
+    from sokbo.korean.kiwi import tokenize
+    from sokbo.lint.nlp import contains_mention, mentions, normalise
+
+    leaned_on = {cands[j].previous for j in body if cands[j].leans and cands[j].standalone is None}
+
+    def introduced(i: int) -> bool:
+        return all(p.key in title for p in cands[i].people)
+
+    eligible = [i for i in body
+                if not cands[i].leans and i not in leaned_on and introduced(i)]
+    found = {
+        i: [m for m in mentions(tokenize(cands[i].text))
+            if not m.abbreviation and (m.kind == "name" or m.has_unit)]
+        for i in eligible
+    }
+
+    def covered(taken: list[int]) -> bool:
+        rest = normalise(" ".join([title, *(cands[j].text for j in body if j not in taken)]))
+        return all(contains_mention(rest, m) for i in taken for m in found[i])
+
+    need = 2 * (sentences_per_card + 1)
+    taken: list[int] = []
+    shared = 0
+    by_value = sorted(eligible, key=lambda i: (-values[i], body.index(i)))
+    for allow_shared in (False, True):
+        for i in by_value:
+            if len(taken) >= need or (allow_shared and len(taken) >= 4):
+                break
+            if i in taken or (i in excerpt and (not allow_shared or shared)):
+                continue
+            if covered([*taken, i]):
+                taken.append(i)
+                shared += i in excerpt
+    if len(taken) < 4:
+        return []
+    per = min(sentences_per_card, len(taken) // 2 - 1)
+    # two heads in reading order, each gathering the most alike of the rest
+    heads = sorted(taken[:2], key=body.index)
+    pool = list(taken[2:])
+    cards: list[list[int]] = [[h] for h in heads]
+    for card in cards:
+        while len(card) < per + 1 and pool:
+            best = max(pool, key=lambda j: sim[card[0], j])
+            pool.remove(best)
+            card.append(best)
+    return [(sorted(card[:-1], key=body.index), card[-1]) for card in cards]
+
+
+def _cohesion(cands: Sequence[Candidate], seq: Sequence[int], sim, cut: int) -> float:
+    """How alike the sentences on both sides of a cut before ``seq[cut]`` are."""
+    left, right = seq[max(0, cut - 2) : cut], seq[cut : cut + 2]
+    return max((sim[a, b] for a in left for b in right), default=0.0)
+
+
+def _can_cut(cands: Sequence[Candidate], seq: Sequence[int], cut: int) -> bool:
+    """A cut may not separate a sentence from the predecessor it leans on."""
+    c = cands[seq[cut]]
+    return not (c.leans and c.previous == seq[cut - 1])
+
+
+def split(cands: Sequence[Candidate], seq: Sequence[int], sim, parts: int,
+          sizes: tuple[int, int]) -> list[list[int]] | None:
+    """Cut ``seq`` into ``parts`` runs of ``sizes[0]``–``sizes[1]`` sentences where the topic
+    turns most (least alike across the cut) and the runs are most even; None if impossible."""
+    n = len(seq)
+    if parts == 1:
+        return [list(seq)] if sizes[0] <= n <= sizes[1] else None
+    best: tuple[float, list[list[int]]] | None = None
+    for cuts in itertools.combinations(range(1, n), parts - 1):
+        bounds = [0, *cuts, n]
+        runs = [list(seq[a:b]) for a, b in itertools.pairwise(bounds)]
+        if any(not sizes[0] <= len(r) <= sizes[1] for r in runs):
+            continue
+        if not all(_can_cut(cands, seq, c) for c in cuts):
+            continue
+        cost = sum(_cohesion(cands, seq, sim, c) for c in cuts)
+        mean = n / parts
+        cost += 0.08 * sum(abs(len(r) - mean) for r in runs)
+        if best is None or cost < best[0]:
+            best = (cost, runs)
+    return best[1] if best else None
+
+
+def paragraphs(cands: Sequence[Candidate], part: list[int], sim,
+               allowed: tuple[int, int]) -> list[list[int]]:
+    """A section's sentences as paragraphs of one to three sentences, as many as allowed."""
+    n = len(part)
+    low, high = allowed
+    most = max(3, math.ceil(n / high))  # a long brief post has longer paragraphs
+    for count in range(max(low, math.ceil(n / most)), high + 1):
+        if count > n:
+            break
+        runs = split(cands, part, sim, count, (1, most))
+        if runs:
+            return runs
+    return [part]
+
+
+def sections(cands: Sequence[Candidate], seq: list[int], sim,
+             shape: Shape) -> list[list[list[int]]] | None:
+    """The body's sentences as the shape's sections, each a list of paragraphs."""
+    low, high = shape.sections
+    counts = range(high, low - 1, -1)
+    for count in counts:
+        if count > 2 and len(seq) < 9:
+            continue
+        min_size = shape.paragraphs[0]
+        runs = split(cands, seq, sim, count, (min_size, 9))
+        if runs is None:
+            continue
+        out = [paragraphs(cands, r, sim, shape.paragraphs) for r in runs]
+        if all(shape.paragraphs[0] <= len(p) <= shape.paragraphs[1] for p in out):
+            return out
+    return None
+
+
+def lay_out(cands: Sequence[Candidate], body: list[int], values: Sequence[float], sim, *,
+            excerpt_sentences: int, min_full: int, min_compact: int, title: str = "") -> Layout:
+    """The fullest shape the body can fill: full, then compact, then brief."""
+    n = len(body)
+    names = [s for s, floor in (("full", min_full), ("compact", min_compact)) if n >= floor]
+    # a long story gets one sentence more in its summary, within FORMAT.md's 3–5
+    k = min(5, excerpt_sentences + 1) if len(cands) >= LONG_STORY else excerpt_sentences
+    excerpt = choose_excerpt(cands, body, values, min(k, n))
+    for name in names:
+        shape = shape_named(name)
+        cards = choose_cards(cands, body, excerpt, values, sim,
+                             sentences_per_card=2 if name == "full" and n >= 14 else 1,
+                             title=title)
+        if not cards:
+            continue
+        in_cards = {i for para, key in cards for i in (*para, key)}
+        rest = [i for i in body if i not in in_cards]
+        secs = sections(cands, rest, sim, shape)
+        if secs is not None:
+            return Layout(shape, excerpt, cards, secs)
+    shape = shape_named("brief")
+    secs = sections(cands, body, sim, shape) or [paragraphs(cands, body, sim, shape.paragraphs)]
+    return Layout(shape, excerpt, [], secs)

@@ -1,4 +1,4 @@
-"""What a user can set about the posts the writer produces."""
+"""What a user can set about the posts the writer produces (``[post]`` in sokbo.toml)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,3 +12,7 @@ class WriterOptions:
     image: str = ""
     image_alt: str = ""
     max_sentences: int = 16
+    # usable sentences a story needs for each post shape (see sokbo.shapes); fewer gives the
+    # next smaller shape, down to a brief post for a story of one sentence
+    min_sentences_full: int = 10
+    min_sentences_compact: int = 6

@@ -1,46 +1,332 @@
-"""Step 5, phrase: the title, card subtitles, section headings and highlights."""
+"""Step 6, phrase: the title, section headings, card subtitles and highlights.
+
+A heading is a phrase a Korean editor would write, taken whole from the sources: an article's
+own sub-heading, a clause of a headline (split at …), or a run of words of one sentence that
+ends on the noun before its predicate ("26일에는 백악관에서 바이든 대통령과 정상회담"),
+particles kept except the last; as a last resort a frame filled with a section's own words
+("코레일 측 입장"). A run never stops before a word that turns its meaning (비자 | 없이), and no
+two headings share their main noun. Highlights start and end on word boundaries.
+"""
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sokbo.korean.headline import compress_headline, make_heading, noun_phrases
+from sokbo.korean.headline import compress_headline
+from sokbo.korean.kiwi import tokenize
 from sokbo.models import Story
-from sokbo.write.prepare import Scored
+from sokbo.write.prepare import Candidate
+from sokbo.write.refer import TITLES
+
+NOUN = {"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH", "XSN"}
+CONTENT = {"NNG", "NNP", "SN", "SL", "SH", "NR", "XR"}
+PREDICATE = {"VV", "VA", "VX", "XSV", "XSA", "VCP", "VCN"}
+# words a heading does not open with: discourse words, determiners, time adverbs
+WEAK_START = {
+    "또", "또한", "특히", "한편", "이날", "당시", "이에", "이어", "다만", "아울러", "이후", "이번",
+    "이", "그", "저", "해당", "모든", "각", "약", "총", "최근", "현재", "지난", "오는", "앞서",
+    "그러나", "하지만", "그런데", "그래서", "따라서", "이와", "이는", "이를", "반면", "결국", "즉",
+}
+# the word after a run that would change its meaning if cut off: 비자 | 없이
+MEANING_AFTER = re.compile(r"^(없|아니|아닌|않|못|말고|제외|빼고|불가|금지|뿐|외에|대신)")
+HEADING_MAX = 24
+HEADING_MIN = 5
+HIGHLIGHT_MAX = 18
+CLAUSE_SPLIT = re.compile(r"\s*(?:…|\.\.\.|‥|ㆍ…|\s·\s|\s-\s|\|)\s*")
+TAG = re.compile(r"^\s*[\[【〔<(][^\]】〕>)]{1,12}[\]】〕>)]\s*")
+QUOTE_MARKS = re.compile(r"[\"'“”‘’「」『』]")
+SAYS = re.compile(r"(밝혔|말했|설명했|강조했|주장했|전했|답했|지적했|덧붙였|항의했|해명했)습니다")
 
 
-def choose_headline(story: Story, max_chars: int) -> str:
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    start: int
+    end: int
+    stem_end: int           # end without trailing particles
+    tags: tuple[str, ...]
+    forms: tuple[str, ...]
+
+    @property
+    def stem(self) -> str:
+        return self.text[: self.stem_end - self.start]
+
+    @property
+    def noun_final(self) -> bool:
+        """Ends (particles aside) on a noun, a number or a foreign word."""
+        core = [t for t in self.tags if not t.startswith("J") and t not in ("SP", "SF", "SS",
+                                                                             "SSO", "SSC", "SE")]
+        return bool(core) and core[-1] in NOUN
+
+    @property
+    def predicate(self) -> bool:
+        return any(t in PREDICATE or t.startswith("E") for t in self.tags)
+
+
+def words(text: str) -> list[Word]:
+    """Whitespace words of a text with their Kiwi tags and the end of their stem."""
+    toks = tokenize(text)
+    out = []
+    for m in re.finditer(r"\S+", text):
+        inside = [t for t in toks if m.start() <= t.start < m.end()]
+        stem_end = m.end()
+        for t in reversed(inside):
+            if t.tag.startswith("J") or t.tag in ("SF", "SP", "SE", "SSC", "SO"):
+                stem_end = t.start
+            else:
+                break
+        out.append(Word(m.group(), m.start(), m.end(), max(stem_end, m.start()),
+                        tuple(t.tag for t in inside), tuple(t.form for t in inside)))
+    return out
+
+
+def main_noun(phrase: str) -> str:
+    """The phrase's head: its last content noun."""
+    nouns = [t.form for t in tokenize(phrase) if t.tag in ("NNG", "NNP", "SL")]
+    return nouns[-1] if nouns else phrase
+
+
+def terms_of(text: str) -> list[str]:
+    return _content_terms(text)
+
+
+def _content_terms(text: str) -> list[str]:
+    return [t.form for t in tokenize(text) if t.tag in CONTENT]
+
+
+def headline_clauses(story: Story) -> list[str]:
+    """The clauses of every headline: tags and quote marks dropped, split at … and ·."""
+    out: list[str] = []
+    for a in story.articles:
+        title = TAG.sub("", a.title)
+        for clause in CLAUSE_SPLIT.split(title):
+            clause = QUOTE_MARKS.sub("", clause).replace(",", "").strip(" .?!")
+            clause = re.sub(r"\s+", " ", clause)
+            if HEADING_MIN <= len(clause) <= HEADING_MAX and clause not in out:
+                out.append(clause)
+    return out
+
+
+# a run ends on a content noun, or a number and its unit (27일)
+END_TAGS = {"NNG", "NNP", "SL", "SH"}
+BOUND_START = {"NNB", "XSN", "XSV", "XSA", "VCP"}
+# what a heading may open with: a noun, a number, a name, a prefix, a determiner-free word
+OPEN_TAGS = {"NNG", "NNP", "SN", "SL", "SH", "NR", "XPN", "NP"}
+
+
+def _core(word: Word) -> list[tuple[str, str]]:
+    return [(f, t) for f, t in zip(word.forms, word.tags, strict=True)
+            if not t.startswith("J") and t not in ("SP", "SF", "SS", "SSO", "SSC", "SE", "SO")]
+
+
+def _ends_well(word: Word) -> bool:
+    core = _core(word)
+    if not core:
+        return False
+    form, tag = core[-1]
+    if tag in END_TAGS:
+        return True
+    return tag == "NNB" and len(core) > 1 and core[-2][1] == "SN"  # 27일, 3천 명
+
+
+def _opens_phrase(ws: list[Word], a: int) -> bool:
+    """Whether a run may start at word ``a``: not inside a noun phrase (after a bare noun, a
+    modifier or a genitive) and not on a bound word."""
+    first = ws[a]
+    if first.text in WEAK_START or first.stem in WEAK_START:
+        return False
+    if first.tags[0] not in OPEN_TAGS or any(t in PREDICATE or t.startswith("E")
+                                             for t in first.tags):
+        return False
+    if a == 0:
+        return True
+    prev = ws[a - 1]
+    last = prev.tags[-1]
+    if prev.text.endswith((",", "…", ")", "\"", "”", "’", "'")):
+        return True
+    return last.startswith(("J", "E")) and last not in ("JKG", "ETM")
+
+
+def _closes_clause(word: Word) -> bool:
+    """A predicate that ends a clause (not a modifier of a noun that follows)."""
+    return any(t in PREDICATE for t in word.tags) and word.tags[-1] in ("EC", "EF", "SF", "SP",
+                                                                         "ETN")
+
+
+def _inner_subject(word: Word) -> bool:
+    """A topic or subject particle (은/는/이/가) inside a heading makes it a clause."""
+    return any(t == "JKS" or (t == "JX" and f in ("은", "는"))
+               for f, t in zip(word.forms, word.tags, strict=True))
+
+
+def runs(text: str) -> list[tuple[str, int, int]]:
+    """Heading-like runs of a sentence: (phrase, first word index, last word index).
+
+    A run ends on a noun (particles dropped) that is not cut from a meaning-bearing word
+    after it, holds no clause ending and no topic or subject inside, and opens where a
+    phrase can open.
+    """
+    ws = words(text)
+    out = []
+    for b, last in enumerate(ws):
+        if not _ends_well(last) or last.text.endswith(","):
+            continue
+        if b + 1 < len(ws) and MEANING_AFTER.match(ws[b + 1].text):
+            continue
+        if b + 1 < len(ws) and not _closes_clause(ws[b + 1]):
+            continue  # the noun is inside a longer phrase ("처음 | 생긴 이후", "이번 | 회담에서")
+        for a in range(b, -1, -1):
+            first = ws[a]
+            if a != b and (any(t in ("EC", "EF") for t in first.tags)
+                           or first.text.endswith(",") or _inner_subject(first)):
+                break
+            phrase = text[first.start : last.stem_end]
+            if len(phrase) > HEADING_MAX:
+                break
+            if QUOTE_MARKS.search(phrase) or "(" in phrase or ")" in phrase:
+                continue
+            if not _opens_phrase(ws, a):
+                continue
+            stems = [w.stem for w in ws[a : b + 1]]
+            if len(set(stems)) < len(stems):
+                continue  # a heading never says a word twice
+            if len(phrase) >= HEADING_MIN:
+                out.append((phrase, a, b))
+    return out
+
+
+class Phraser:
+    """Headings for one post: remembers the main nouns already used."""
+
+    def __init__(self, cands: Sequence[Candidate], story: Story, sections: list[list[int]],
+                 subheads: Sequence[str]):
+        self.cands = cands
+        self.used: set[str] = set()
+        self.clauses = headline_clauses(story)
+        self.subheads = [QUOTE_MARKS.sub("", s).strip() for s in subheads]
+        # how distinctive a word is for each section: in it, and rare in the others
+        self.section_terms = [Counter(t for i in sec for t in _content_terms(cands[i].text))
+                              for sec in sections]
+        df = Counter(t for c in self.section_terms for t in c)
+        n = max(len(sections), 1)
+        self.idf = {t: math.log(1 + n / df[t]) for t in df}
+
+    def _free(self, phrase: str) -> bool:
+        return main_noun(phrase) not in self.used
+
+    def _take(self, phrase: str) -> str:
+        self.used.add(main_noun(phrase))
+        return phrase
+
+    def _fit(self, phrase: str, terms: Counter) -> float:
+        """Share of a phrase's content words found in a section."""
+        mine = _content_terms(phrase)
+        return sum(1 for t in mine if t in terms) / len(mine) if mine else 0.0
+
+    def heading(self, section: int, sentences: list[int]) -> str:
+        terms = self.section_terms[section] if section < len(self.section_terms) else Counter(
+            t for i in sentences for t in _content_terms(self.cands[i].text))
+        for pool in (self.subheads, self.clauses):
+            best = max(pool, key=lambda p: self._fit(p, terms), default=None)
+            if best is not None and self._fit(best, terms) >= 0.6 and self._free(best):
+                # a clause fits only the section it is about: not one that fits another better
+                if all(self._fit(best, other) <= self._fit(best, terms)
+                       for other in self.section_terms):
+                    pool.remove(best)
+                    return self._take(best)
+        return self._take(self.run_heading(sentences, terms) or self.frame(sentences))
+
+    def run_heading(self, sentences: list[int], terms: Counter) -> str:
+        best, best_score = "", 0.0
+        for rank, i in enumerate(sentences):
+            text = self.cands[i].text
+            ws = words(text)
+            final = max((k for k, w in enumerate(ws) if w.predicate), default=len(ws))
+            for phrase, a, b in runs(text):
+                if not self._free(phrase):
+                    continue
+                mine = _content_terms(phrase)
+                if not mine:
+                    continue
+                weight = sum(terms[t] * self.idf.get(t, 0.5) for t in set(mine))
+                # two to four content words read as a phrase; one is a label, more a clause
+                score = weight / (1 + 0.3 * max(0, len(mine) - 3)) * min(1.0, len(phrase) / 10)
+                if b == final - 1:
+                    score *= 1.5   # the noun before the predicate: what the sentence is about
+                if a == 0:
+                    score *= 0.8   # a bare subject says less than its predicate
+                if phrase.endswith(TITLES):
+                    score *= 0.3   # a person's name and role: who, not what
+                score *= 1.0 / (1 + 0.1 * rank)
+                if score > best_score:
+                    best, best_score = phrase, score
+        return best
+
+    def frame(self, sentences: list[int]) -> str:
+        """'○○ 측 입장' when the section is one party's statements; else its top noun phrase."""
+        speakers = Counter()
+        for i in sentences:
+            text = self.cands[i].text
+            m = re.match(r"^([가-힣A-Za-z]{2,10}(?:\s[가-힣]{1,4})?)(?:은|는|이|가)\s", text)
+            if m and SAYS.search(text):
+                speakers[m.group(1)] += 1
+        if speakers:
+            who, n = speakers.most_common(1)[0]
+            if n * 2 >= len(sentences) and self._free(f"{who} 측 입장"):
+                return f"{who} 측 입장"
+        for i in sentences:
+            for phrase, _, _ in runs(self.cands[i].text):
+                if self._free(phrase):
+                    return phrase
+        for i in sentences:  # the most telling noun phrase, even if its head repeats
+            found = highlight(self.cands[i].text, {t: 1.0 for t in terms_of(self.cands[i].text)})
+            if found:
+                return found
+        return ""
+
+
+def choose_title(story: Story, max_chars: int) -> str:
     """Compress the headline that shares most words with the other outlets' headlines."""
     heads = [a.title for a in story.articles]
-    words = [set(h.split()) for h in heads]
+    sets = [set(h.split()) for h in heads]
     best = max(
         range(len(heads)),
-        key=lambda i: (sum(len(words[i] & words[j]) for j in range(len(heads)) if j != i), -i),
+        key=lambda i: (sum(len(sets[i] & sets[j]) for j in range(len(heads)) if j != i), -i),
     )
     return compress_headline(heads[best], max_chars) or compress_headline(heads[0], max_chars)
 
 
-def word_weights(cands: list[Scored]) -> dict[str, float]:
-    """How central a word is to the story: sentences mentioning it, weighted by salience."""
-    weights: Counter[str] = Counter()
-    for c in cands:
-        for phrase in set(c.terms):
-            weights[phrase] += c.score
-    return dict(weights)
-
-
 def highlight(text: str, weights: dict[str, float]) -> str:
+    """The weightiest noun phrase of a card paragraph, from a word's start to the end of a
+    word's stem (a particle after it stays outside): never part of a word."""
+    ws = words(text)
     best, best_score = "", 0.0
-    for p in noun_phrases(text):
-        score = sum(weights.get(w.lower(), 0.0) for w in re.findall(r"[\w%]+", p))
-        if score > best_score and p in text:
-            best, best_score = p, score
+    for a in range(len(ws)):
+        for b in range(a, min(a + 4, len(ws))):
+            span = ws[a : b + 1]
+            if not all(w.noun_final for w in span):
+                break
+            if any(w.stem_end < w.end for w in span[:-1]):
+                break  # a particle inside: the phrase ends there
+            phrase = text[span[0].start : span[-1].stem_end]
+            if (len(phrase) > HIGHLIGHT_MAX or QUOTE_MARKS.search(phrase) or not phrase
+                    or re.search(r"[()\[\]]", phrase)):
+                continue
+            if span[0].text in WEAK_START or span[0].tags[0] in ("SN",) and len(span) == 1:
+                continue
+            score = sum(weights.get(t, 0.0) for t in _content_terms(phrase))
+            if score > best_score:
+                best, best_score = phrase, score
     return best
 
 
-def heading(texts: list[str], weights: dict[str, float], used: set[str]) -> str:
-    # words already used by an earlier heading count less, so headings differ
-    adjusted = {w: (v * 0.3 if w in used else v) for w, v in weights.items()}
-    result = make_heading(texts, adjusted)
-    used.update(w.lower() for w in re.findall(r"[\w%]+", result))
-    return result
+def word_weights(cands: Sequence[Candidate]) -> dict[str, float]:
+    """How central a word is to the story: sentences mentioning it, weighted by salience."""
+    weights: Counter[str] = Counter()
+    for c in cands:
+        for t in set(_content_terms(c.text)):
+            weights[t] += c.score
+    return dict(weights)

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 
 from sokbo.korean.kiwi import tokenize_many
-from sokbo.write.prepare import Scored
+from sokbo.write.prepare import Candidate
 
 CONTENT_TAGS = {"NNG", "NNP", "SN", "SL", "SH", "XR", "VV", "VA", "NR"}
 # centrality, lead position, headline overlap: chosen on summ/dev (see `sokbo bench quality`)
@@ -72,7 +72,7 @@ def salience(
     return scores, sim
 
 
-def score_sentences(cands: list[Scored], title: str | None = None):  # -> similarity matrix
+def score_sentences(cands: list[Candidate], title: str | None = None):  # -> similarity matrix
     """Set each candidate's salience; return the candidates' similarity matrix."""
     texts = [c.sentence.text for c in cands]
     all_terms = content_terms(texts + ([title] if title else []))
@@ -82,7 +82,7 @@ def score_sentences(cands: list[Scored], title: str | None = None):  # -> simila
         [c.terms for c in cands],
         [c.sentence.index for c in cands],
         title_terms=all_terms[-1] if title else None,
-        penalties=[0.6 if BACK_REFERENCE.match(t) else 1.0 for t in texts],
+        penalties=[0.6 if c.leans else 1.0 for c in cands],
         weights=SALIENCE_WEIGHTS,
     )
     for c, score in zip(cands, scores, strict=True):

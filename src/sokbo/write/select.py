@@ -1,33 +1,39 @@
-"""Step 3, select: the most salient sentences, no claim twice; key sentences for the cards."""
+"""Step 3, select: information first, no claim or quote twice, nothing without what it leans on.
+
+A sentence's value is its salience weighted by the information it carries (figures, days,
+names; the answer to a question the headline asks) against colour (reactions, impressions).
+Picking a sentence that leans on its predecessor picks the predecessor too, unless a verified
+rewrite lets it stand alone; one that names a person by a short form brings the sentence that
+introduced the person.
+"""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from sokbo.korean.kiwi import tokenize
-from sokbo.write.prepare import Scored
+from sokbo.lint.nlp import quotes
+from sokbo.write.prepare import Candidate, Material
+from sokbo.write.refer import anonymous, full_name_for
 
 NEAR_DUPLICATE = 0.40
 # the same fact from two outlets shares its figures: "96억 달러", "18.2%"
-FIGURE = re.compile(r"\d[\d,.]*\s*(?:%|퍼센트|억|만|천|조|원|달러|명|개|건|km|㎞|배|위|차례|시간)?")
-
-
-def select_sentences(cands: list[Scored], sim, limit: int) -> list[int]:
-    """Indices by descending salience, skipping near-duplicates of anything already chosen."""
-    order = sorted(range(len(cands)), key=lambda i: (-cands[i].score, i))
-    chosen: list[int] = []
-    seen_texts: set[str] = set()
-    figures = [figures_of(c.sentence.text) for c in cands]
-    for i in order:
-        key = re.sub(r"\s+", "", cands[i].sentence.text)
-        if key in seen_texts or any(
-            is_same_claim(sim[i, j], figures[i], figures[j]) for j in chosen
-        ):
-            continue
-        seen_texts.add(key)
-        chosen.append(i)
-        if len(chosen) >= limit:
-            break
-    return chosen
+FIGURE = re.compile(
+    r"\d[\d,.]*\s*(?:%|퍼센트|억|만|천|조|원|달러|명|개|건|km|㎞|배|위|차례|시간|살|세|년|월|일)?"
+)
+UNIT_FIGURE = re.compile(r"\d[\d,.]*\s*(?:%|퍼센트|억|만|천|조|원|달러|명|개|건|km|㎞|배|살|세|호)")
+DAY_FIGURE = re.compile(r"\d{1,2}일|\d{1,2}월|\d{4}년")
+NAME_LIKE = re.compile(
+    r"[가-힣]{2,4}\s(?:[가-힣]+\s)?(?:장관|대통령|의원|대표|차장|교수|변호사|대변인)"
+)
+# colour rather than information: reactions, impressions, the camera's view
+COLOUR = re.compile(
+    r"반응을 보|반응이 있|반응을 쏟|눈길을 끈|눈길을 사로|시선을 사로|감탄을 자아|관심이 주목"
+    r"|화제(?:다|입니다|를 모)|뽐냈|뽐낸|자랑했|훈훈|설레게|이목을 집중"
+)
+# a headline asking why: the answer carries 때문/이유/탓…
+QUESTION = re.compile(r"\?|왜|이유|까닭|원인|비결")
+ANSWER = re.compile(r"때문|이유|탓|원인|로 인해|으로 인해|비결|덕분|참작|감안")
+MIN_QUOTE = 8
 
 
 def figures_of(text: str) -> set[str]:
@@ -40,52 +46,156 @@ def is_same_claim(similarity: float, figures_a: set[str], figures_b: set[str]) -
     shared = len(figures_a & figures_b)
     return (
         similarity >= NEAR_DUPLICATE
-        or (shared >= 2)
+        or (shared >= 2 and similarity >= 0.1)
         or (shared >= 1 and similarity >= 0.2)
     )
 
 
-def choose_key_sentences(cands: list[Scored], chosen: list[int], k: int, sim) -> list[int]:
-    """Two key sentences for the cards, each of whose names and figures the rest of the post
-    also mentions (so a card never claims what the post leaves unsaid, lint SB501).
+def information(c: Candidate, headline: str) -> float:
+    """How much a sentence tells, as a factor on its salience (1.0 = plain statement)."""
+    text = c.text
+    factor = 1.0
+    factor += 0.12 * min(2, len(UNIT_FIGURE.findall(text)))
+    factor += 0.08 * min(1, len(DAY_FIGURE.findall(text)))
+    if NAME_LIKE.search(text):
+        factor += 0.08
+    if COLOUR.search(text):
+        factor *= 0.55
+    if QUESTION.search(headline) and ANSWER.search(text):
+        factor *= 1.4
+    quoted = sum(len(q) for q in quotes(text))
+    if quoted > 0.7 * len(text):
+        factor *= 0.85  # a bare quote: the speaker's colour more than the reporter's facts
+    return factor
 
-    Tries the chosen sentences after the excerpt's first, then other non-redundant candidates
-    by salience, then the excerpt's; falls back to the next-ranked chosen sentences when too
-    few qualify.
+
+def _quotes(text: str) -> list[str]:
+    return [re.sub(r"\s+", "", q) for q in quotes(text) if len(q) >= MIN_QUOTE]
+
+
+def _requirements(m: Material, i: int) -> list[int] | None:
+    """Candidates that must come with ``i``: its chain of predecessors (unless it can stand
+    alone) and the introductions of the people it names by a short form, with everything
+    those need in turn; None if one of them is unusable."""
+    cands = m.cands
+    need: list[int] = []
+    todo = [i]
+    while todo:
+        k = todo.pop()
+        wanted: list[int] = []
+        if cands[k].leans and cands[k].standalone is None:
+            if cands[k].previous is None:
+                return None  # leans on a sentence the post cannot use
+            wanted.append(cands[k].previous)
+        intro = _introduction(m, k)
+        if intro is None:
+            return None
+        if intro >= 0:
+            wanted.append(intro)
+        for j in wanted:
+            if j != i and j not in need:
+                need.append(j)
+                todo.append(j)
+    return need
+
+
+def _introduction(m: Material, i: int) -> int | None:
+    """The candidate introducing the people ``i`` names by a short form: -1 when none is
+    needed (or the article never gives a full name), None when the introduction is unusable."""
+    c = m.cands[i]
+    best = -1
+    for person in c.people:
+        article = m.story.articles[c.article]
+        texts = [s.text for s in article.sentences if s.index < c.sentence.index]
+        if anonymous(person):
+            label = person.key.split(" ")[0]
+            first = next((s for s in article.sentences
+                          if re.search(rf"(?<![가-힣A-Za-z]){re.escape(label)}\s?(?:모\s?)?씨",
+                                       s.text)), None)
+        else:
+            full = full_name_for(person, texts)
+            if not full:
+                continue
+            first = next((s for s in article.sentences if full in s.text), None)
+        if first is None or first.index >= c.sentence.index:
+            continue  # this sentence is the introduction
+        k = _candidate_of(m, first.id)
+        if k is None:
+            return None
+        best = max(best, k)
+    return best
+
+
+def _candidate_of(m: Material, sentence_id: str) -> int | None:
+    return next((k for k, c in enumerate(m.cands) if c.id == sentence_id), None)
+
+
+def select_sentences(m: Material, values: Sequence[float], sim, limit: int, *,
+                     spine: int) -> list[int]:
+    """Candidate indices for the post, by value, with what each needs; in no particular order.
+
+    Anonymous labels (A 씨, 유 씨) are taken from the spine article only: another outlet's
+    "A 씨" cannot be shown to be the same person.
     """
-    from sokbo.lint.nlp import contains_mention, mentions, normalise
+    cands = m.cands
+    figures = [figures_of(c.text) for c in cands]
+    seen_quotes: list[str] = []
+    chosen: list[int] = []
 
-    figures = {i: figures_of(c.sentence.text) for i, c in enumerate(cands)}
-    extra = [
-        i for i in sorted(range(len(cands)), key=lambda i: -cands[i].score)
-        if i not in chosen
-        and not any(is_same_claim(sim[i, j], figures[i], figures[j]) for j in chosen)
-    ]
-    # an excerpt sentence may become a key sentence as a last resort; the excerpt is refilled
-    pool = chosen[k:] + extra + chosen[:k]
-    found = {
-        i: [m for m in mentions(tokenize(cands[i].sentence.text))
-            if not m.abbreviation and (m.kind == "name" or m.has_unit)]
-        for i in pool
-    }
+    def redundant(i: int) -> bool:
+        if any(re.sub(r"\s+", "", cands[i].text) == re.sub(r"\s+", "", cands[j].text)
+               for j in chosen):
+            return True
+        if any(is_same_claim(sim[i, j], figures[i], figures[j]) for j in chosen):
+            return True
+        mine = _quotes(cands[i].text)
+        return any(q in s or s in q for q in mine for s in seen_quotes)
 
-    def covered(i: int, keys: list[int]) -> bool:
-        rest = normalise(" ".join(cands[j].sentence.text for j in chosen
-                                  if j != i and j not in keys))
-        return all(contains_mention(rest, m) for m in found[i])
-
-    keys: list[int] = []
-    for i in pool:
-        trial = keys + [i]
-        if i in extra and keys and is_same_claim(sim[i, keys[0]], figures[i], figures[keys[0]]):
-            continue
-        if all(covered(j, trial) for j in trial):
-            keys = trial
-            if len(keys) == 2:
-                return keys
-    for i in chosen[k:]:
-        if len(keys) == 2:
+    for i in sorted(range(len(cands)), key=lambda i: (-values[i], i)):
+        if len(chosen) >= limit:
             break
-        if i not in keys:
-            keys.append(i)
-    return keys
+        if i in chosen:
+            continue
+        c = cands[i]
+        if c.article != spine and any(anonymous(p) for p in c.people):
+            continue
+        need = _requirements(m, i)
+        if need is None:
+            continue
+        new = [j for j in [*need, i] if j not in chosen]
+        if len(chosen) + len(new) > limit or len(new) > 3:
+            continue
+        if any(redundant(j) for j in new):
+            continue
+        for j in new:
+            chosen.append(j)
+            seen_quotes.extend(_quotes(cands[j].text))
+    return _drop_strays(cands, chosen)
+
+
+def _nouns(text: str) -> set[str]:
+    from sokbo.korean.kiwi import tokenize
+
+    return {t.form for t in tokenize(text) if t.tag in ("NNG", "NNP", "SN")}
+
+
+def _drop_strays(cands: Sequence[Candidate], chosen: list[int]) -> list[int]:
+    """Leave out a sentence with no name or number that shares no noun with the rest (said
+    alone in a post it reads as filler, lint SB104), and whatever leans on it."""
+    from sokbo.korean.kiwi import tokenize
+    from sokbo.lint.nlp import mentions
+
+    nouns = {i: _nouns(cands[i].text) for i in chosen}
+    facts = {i: bool(mentions(tokenize(cands[i].text))) for i in chosen}
+    out = list(chosen)
+    changed = True
+    while changed:
+        changed = False
+        for i in list(out):
+            c = cands[i]
+            orphan = c.leans and c.standalone is None and c.previous not in out
+            others = set().union(*(nouns[j] for j in out if j != i))
+            if orphan or not (facts[i] or nouns[i] & others):
+                out.remove(i)
+                changed = True
+    return out

@@ -1,0 +1,131 @@
+"""What a sentence leans on: an opening connective or reference (its predecessor), a person's
+short name (the sentence that introduced the person), a day named only as 이날 (a date).
+
+A post may place such a sentence only right after what it leans on, or rewrite it (이날 → 20일,
+with the day copied from the article), or leave it out; this module only finds the dependencies.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Openers that make a sentence continue the one before it. A connective invents a relation
+# when its predecessor is missing ("이에 따라" after an unrelated sentence invents a cause);
+# a demonstrative points at something the reader has not seen.
+CONNECTIVES = (
+    "그러나", "하지만", "그런데", "그러면서", "그래서", "그러자", "그러므로", "그럼에도",
+    "그렇지만", "그러던 중", "그러다", "그 결과", "그 뒤", "그 후", "그 순간", "그 시각", "그때",
+    "그 때", "따라서", "이에 따라", "이에", "이와 함께", "이와 관련", "이어서", "이어", "또한",
+    "또", "아울러",
+    "게다가", "더욱이", "특히", "반면", "다만", "결국", "즉", "이 밖에", "이밖에", "이로써",
+    "이로 인해", "이 때문에", "이 같은", "이같은", "이런", "이러한", "이처럼", "이렇게", "이후",
+    "당시", "이튿날", "다음날", "같은 날",
+)
+_CONNECTIVE = re.compile(
+    r"^[\"'“‘(\[]?\s*(" + "|".join(sorted(map(re.escape, CONNECTIVES), key=len, reverse=True))
+    + r")(?=[\s,]|$)"
+)
+# 이는 이를 이에 이와 이가 이의 이로, 그는 그녀는 그의 그가, 이들, 두 사람,
+# 이 곰 / 그 편지 / 해당 칼럼
+_PRONOUN = re.compile(
+    r"^[\"'“‘(\[]?\s*(이(?:는|를|가|의|로|와|에)|그(?:녀)?(?:는|가|의|를|에게|도)|이들(?:은|의|이|도|에게)?"
+    r"|두 사람(?:은|의|이|도)?|이곳|그곳|여기(?:에|서)|해당\s|이\s[가-힣]|그\s[가-힣]|저\s[가-힣]"
+    # 시는, 군은, 구가: the city or county the article named in full before
+    r"|(?:시|군|구|당|회사|업체)(?:는|은|가|이|도)(?=\s))"
+)
+# 이날 anywhere: the day of whatever the previous sentence was about
+THIS_DAY = re.compile(r"(?<![가-힣])이날(?![가-힣]*(?:마다))")
+# 오늘(20일) / 어제(19일): the day is in the sentence itself
+RELATIVE_DAY = re.compile(r"(?<![가-힣])(?:오늘|어제|그제|내일)\s?\((\d{1,2}일)\)")
+DAY = re.compile(r"(?<![\d.])(?<!박 )(?<!박)(\d{1,2})일(?![가-힣]*간)")
+
+# roles that follow a name: 김태효 국가안보실 1차장 / 김 차장, 권경애 변호사 / 권 변호사
+TITLES = (
+    "대통령", "총리", "부총리", "장관", "차관", "차장", "실장", "처장", "청장", "원장", "위원장",
+    "부위원장", "위원", "의원", "시의원", "구의원", "도의원", "대표의원", "원내대표", "대표",
+    "최고위원", "대변인", "변호사", "교수", "부장", "국장", "과장", "팀장", "회장", "부회장",
+    "사장", "부사장", "이사장", "이사", "감독", "코치", "지사", "시장", "구청장", "군수", "판사",
+    "검사", "총장", "대사", "여사", "작가", "목사", "박사", "소장", "본부장", "주석", "수석",
+    "비서관", "비서실장", "의장", "부의장", "후보", "당선인", "연구원", "책임자", "전무", "상무",
+)
+_TITLE = "|".join(sorted(TITLES, key=len, reverse=True))
+# a one-syllable surname and a role: 김 차장은, 김 1차장은, 원 장관이
+SHORT_TITLE = re.compile(
+    rf"(?<![가-힣A-Za-z0-9])([가-힣])\s(?:전\s|현\s)?\d?({_TITLE})(?=[^가-힣]|[은는이가의을를도와과에측]|$)"
+)
+# 유 씨, 조 씨, 유 모 씨, A 씨, B씨: a person the article names only this way
+ANON = re.compile(r"(?<![가-힣A-Za-z])([가-힣]|[A-Z])\s?(?:모\s?)?씨(?![가-힣]{2})")
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person as one article refers to them: ``key`` is the short form (김 차장, A 씨),
+    ``full`` the full name when the article gives one (김태효), else ''."""
+
+    key: str
+    full: str = ""
+
+
+def opener(text: str) -> str | None:
+    """The connective or reference a sentence opens with, if it leans on its predecessor."""
+    if SHORT_TITLE.match(text.lstrip("\"'“‘([ ")):
+        # 이 대표는: a surname and a role, which needs an introduction, not a predecessor
+        return None
+    m = _CONNECTIVE.match(text) or _PRONOUN.match(text)
+    return m.group(1).strip() if m else None
+
+
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|'[^']*'|\([^()]*\)")
+
+
+def elliptical(text: str, tokens) -> bool:
+    """A statement without any subject or topic (…일정을 진행합니다, …자리입니다): its subject
+    is the previous sentence's, so it reads right only after it."""
+    spans = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+
+    def quoted(t) -> bool:
+        return any(a <= t.start < b for a, b in spans)
+
+    return not any(
+        (t.tag == "JKS" or (t.tag == "JX" and t.form in ("은", "는"))) and not quoted(t)
+        for t in tokens
+    )
+
+
+def this_day(text: str) -> bool:
+    return THIS_DAY.search(text) is not None
+
+
+def days_in(text: str) -> list[str]:
+    """Days of the month a sentence names ('20일'), in order, without repeats."""
+    return list(dict.fromkeys(f"{int(d)}일" for d in DAY.findall(text) if 1 <= int(d) <= 31))
+
+
+def short_names(text: str) -> list[Person]:
+    """People a sentence names by a short form (surname and role, or X 씨)."""
+    out = [Person(f"{m.group(1)} {m.group(2)}") for m in SHORT_TITLE.finditer(text)]
+    out += [Person(f"{m.group(1)} 씨") for m in ANON.finditer(text)]
+    return list(dict.fromkeys(out))
+
+
+def full_name_for(person: Person, texts: list[str]) -> str:
+    """The full name behind a surname-and-role short form, from the article's sentences:
+    김 차장 → 김태효 (from "김태효 국가안보실 1차장은"); '' when the article never gives it."""
+    surname, _, role = person.key.partition(" ")
+    if role == "씨":
+        return ""
+    pattern = re.compile(
+        rf"(?<![가-힣])({re.escape(surname)}[가-힣]{{1,3}})\s(?:[가-힣A-Za-z·]+\s){{0,3}}\d?"
+        rf"{re.escape(role)}"
+    )
+    for t in texts:
+        m = pattern.search(t)
+        if m:
+            return m.group(1)
+    return ""
+
+
+def anonymous(person: Person) -> bool:
+    """A person named only by a label (A 씨) or a surname (유 씨): two articles' "A 씨" cannot
+    be shown to be the same person."""
+    return person.key.endswith(" 씨")
