@@ -14,6 +14,7 @@ from sokbo.config import load_settings
 from sokbo.korean.style import to_polite
 from sokbo.pipeline import run_pipeline
 from sokbo.store import Store
+from sokbo.write.provenance import check_post, check_sentence
 
 
 def _sources(result) -> dict[str, list[str]]:
@@ -39,9 +40,11 @@ def test_every_output_sentence_is_a_restyled_source_sentence(demo_run) -> None:
         text = result.path.read_text("utf-8")
         meta, _, body = parse_post(text)
         seen = set()
+        # a restyled source sentence, or a template whose slots are all the sources' words
+        assert check_post(result.post, result.articles) == []
         for s in result.post.all_sentences():
-            source = sources[s.source_id][s.index]
-            assert s.text == to_polite(source)
+            if not s.template:
+                assert s.text == to_polite(sources[s.source_id][s.index]) or s.slots
             assert s.text in meta["excerpt"] or s.text in _plain(body)
             if s.role != "excerpt":
                 assert s.text not in seen, "no sentence twice in the body"
@@ -70,9 +73,11 @@ def test_provenance_is_stored(demo_run) -> None:
             rows = store.post_sentences(record.id)
             assert [r["text"] for r in rows] == [s.text for s in result.post.all_sentences()]
             articles = {a.id: a for a in store.story_articles(result.story_id)}
-            for r in rows:
-                assert r["text"] == to_polite(articles[r["source_id"]].sentences[
-                    r["sentence_index"]].text)
+            stored = store.load_post(record.id)
+            assert stored is not None
+            for r, s in zip(rows, stored.all_sentences(), strict=True):
+                assert (r["source_id"], r["sentence_index"]) == (s.source_id, s.index)
+                assert check_sentence(s, articles), s
 
 
 def test_second_run_makes_no_new_post(tmp_path: Path, demo_dir: Path) -> None:

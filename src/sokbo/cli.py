@@ -228,14 +228,17 @@ def run(config_path: str | None, out_dir: str | None, as_json: bool, feeds: tupl
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
+@click.option("--one-story", is_flag=True,
+              help="Write one post of all inputs even when they tell different stories.")
 @config_option
 @out_option
 @json_option
 @format_options
 @handle_errors
-def post(inputs: tuple[str, ...], config_path: str | None, out_dir: str | None, as_json: bool,
-         fmt: str | None, template_dir: str | None) -> None:
-    """Write one post from the given articles, treated as one story.
+def post(inputs: tuple[str, ...], one_story: bool, config_path: str | None, out_dir: str | None,
+         as_json: bool, fmt: str | None, template_dir: str | None) -> None:
+    """Write the post of the story the given articles tell (one post per story when they
+    tell several, and a note saying so).
 
     INPUTS are local HTML files, plain-text files, JSONL files
     ({"title","text","url","outlet","published"} per line) or article URLs.
@@ -246,9 +249,11 @@ def post(inputs: tuple[str, ...], config_path: str | None, out_dir: str | None, 
     from sokbo.pipeline import post_inputs
 
     settings = _settings(config_path, out_dir, fmt, template_dir)
-    report = post_inputs(settings, list(inputs))
+    report = post_inputs(settings, list(inputs), one_story=one_story)
     for err in report.errors:
         _fail(err)
+    for note in report.notes:
+        click.echo(f"sokbo post: note: {note}", err=True)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     elif report.posts:

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 WRITER_VERSION = "2"
 
 Progress = Callable[[str, int, int], None]
+# `sokbo post` clusters its inputs by their words alone: a window no two dates exceed
+ANY_TIME_HOURS = 24 * 366 * 100
 
 
 @dataclass(slots=True)
@@ -85,6 +87,7 @@ class RunReport:
     fetch_stats: dict[str, int] = field(default_factory=dict)
     stopped: bool = False  # should_stop() ended the run early (watch: Ctrl-C / SIGTERM)
     site_index: Path | None = None
+    notes: list[str] = field(default_factory=list)  # said to the user, not errors
 
     def count(self, status: str) -> int:
         return sum(1 for p in self.posts if p.status == status)
@@ -103,6 +106,7 @@ class RunReport:
             "stopped": self.stopped,
             "posts": [p.to_dict() for p in self.posts],
             "errors": self.errors,
+            "notes": self.notes,
         }
 
 
@@ -442,9 +446,14 @@ def lint_rendered(text: str, story: Story) -> tuple[list[dict[str, Any]], str]:
     return findings, "blocked" if blocked else "draft"
 
 
-def post_inputs(settings: Settings, inputs: Sequence[str]) -> RunReport:
-    """`sokbo post`: the given inputs are one story; write (or update) its post."""
-    from sokbo.cluster import story_id_for
+def post_inputs(settings: Settings, inputs: Sequence[str], *,
+                one_story: bool = False) -> RunReport:
+    """`sokbo post`: write (or update) the post of the story the inputs tell.
+
+    Inputs that are not one story (clustered as `sokbo run` does, whatever their dates) give
+    one post per story, and a note saying so; ``one_story`` makes one post of them all.
+    """
+    from sokbo.cluster import group_stories, story_id_for
     from sokbo.ingest import load_articles
 
     ensure_writable_dir(settings.out_dir)
@@ -458,11 +467,21 @@ def post_inputs(settings: Settings, inputs: Sequence[str]) -> RunReport:
     if not unique:
         return report
     unique.sort(key=lambda a: (a.published.timestamp() if a.published else float("inf"), a.id))
-    story = Story(id=story_id_for(unique), articles=tuple(unique))
+    if one_story or len(unique) == 1:
+        stories = [Story(id=story_id_for(unique), articles=tuple(unique))]
+    else:
+        # given together, articles days apart may still be one story: only their words decide
+        stories = group_stories(unique, threshold=settings.cluster_threshold,
+                                window_hours=ANY_TIME_HOURS)
+        if len(stories) > 1:
+            report.notes.append(
+                f"the {len(unique)} inputs tell {len(stories)} different stories, not one: "
+                f"one post per story (--one-story writes a single post)")
     with Store(settings.db_path) as store:
-        try:
-            report.posts.append(write_story(store, settings, story))
-        except DraftError as e:
-            report.errors.append(str(e))
+        for story in stories:
+            try:
+                report.posts.append(write_story(store, settings, story))
+            except DraftError as e:
+                report.errors.append(str(e))
     report.site_index = build_preview(settings)
     return report

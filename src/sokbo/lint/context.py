@@ -125,8 +125,12 @@ class Context:
     def source_quotes(self) -> list[str]:
         """Quotes of every source title and sentence: one stray apostrophe cannot pair up
         with a quote mark sentences away."""
+        from sokbo.korean.transcript import speech_turns
+
         texts = [a.title for a in self.sources] + [s.text for s in self.source_sentences]
-        return [q for t in texts for q in quotes(t)]
+        # a transcript's speech is quoted words too, though the page writes no quote marks
+        spoken = [" ".join(t.utterance.split()) for a in self.sources for t in speech_turns(a)]
+        return [q for t in texts for q in quotes(t)] + spoken
 
     @cached_property
     def source_plain(self) -> str:

@@ -23,7 +23,7 @@ from sokbo.write.layout import lay_out
 from sokbo.write.options import WriterOptions
 from sokbo.write.order import choose_spine, order_sentences
 from sokbo.write.phrase import Phraser, choose_title, highlight, word_weights
-from sokbo.write.polish import post_sentences
+from sokbo.write.polish import post_sentences, shorten_speakers
 from sokbo.write.prepare import Candidate, prepare_story
 from sokbo.write.salience import (
     BACK_REFERENCE,
@@ -49,6 +49,15 @@ __all__ = [
 ]
 
 KST = ZoneInfo("Asia/Seoul")
+
+
+def _speakers(sentences) -> list[str]:
+    """How quoted speakers are named in these sentences (full and short forms)."""
+    out = []
+    for s in sentences:
+        out.append(" ".join(x.text for x in s.slots if x.name == "speaker"))
+        out += [x.text for x in s.slots if x.name in ("surname", "title")]
+    return [x for x in out if x]
 
 
 def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
@@ -78,25 +87,35 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
 
     phraser = Phraser(cands, story, [sum(sec, []) for sec in plan.sections], material.subheads)
     weights = word_weights(cands)
-    cards = []
+    # the body in reading order (card paragraph, key sentence, …, then the sections)
+    pieces: list[list] = []
     previous: int | None = None
     for para, key in plan.cards:
-        paragraph = post_sentences(cands, para, "card")
-        text = " ".join(s.text for s in paragraph)
+        pieces.append(post_sentences(cands, para, "card"))
+        pieces.append(post_sentences(cands, [key], "key", after=para[-1]))
+    for paragraphs in plan.sections:
+        for p in paragraphs:
+            pieces.append(post_sentences(cands, p, "section", after=previous))
+            previous = p[-1]
+    flat = shorten_speakers([s for piece in pieces for s in piece])
+    pieces = [[flat.pop(0) for _ in piece] for piece in pieces]
+    cards = []
+    for n, (para, key) in enumerate(plan.cards):
+        paragraph, key_sentence = pieces[2 * n], pieces[2 * n + 1]
         cards.append(Card(
             subtitle=phraser.heading(len(plan.sections), [*para, key]),
             sentences=tuple(paragraph),
-            highlight=highlight(text, weights),
-            key_sentence=post_sentences(cands, [key], "key", after=para[-1])[0],
+            highlight=highlight(" ".join(s.text for s in paragraph), weights,
+                                avoid=_speakers(paragraph)),
+            key_sentence=key_sentence[0],
         ))
+    rest = iter(pieces[2 * len(plan.cards):])
     sections = []
     for n, paragraphs in enumerate(plan.sections):
-        flat = [i for p in paragraphs for i in p]
-        written = []
-        for p in paragraphs:
-            written.append(tuple(post_sentences(cands, p, "section", after=previous)))
-            previous = p[-1]
-        sections.append(Section(heading=phraser.heading(n, flat), paragraphs=tuple(written)))
+        written = tuple(tuple(next(rest)) for _ in paragraphs)
+        sections.append(Section(heading=phraser.heading(n, [i for p in paragraphs for i in p]),
+                                paragraphs=written))
+    excerpt = shorten_speakers(post_sentences(cands, plan.excerpt, "excerpt"))
     first = story.first_published
     date = (first.astimezone(KST) if first else datetime.now(KST)).replace(microsecond=0)
     return Post(
@@ -104,7 +123,7 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
         title=title,
         slug=slug or make_slug(title, story.id),
         date=date,
-        excerpt=tuple(post_sentences(cands, plan.excerpt, "excerpt")),
+        excerpt=tuple(excerpt),
         cards=tuple(cards),
         sections=tuple(sections),
         sources=tuple(source_ref(a) for a in story.articles),

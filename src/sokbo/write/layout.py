@@ -35,6 +35,18 @@ class Layout:
     sections: list[list[list[int]]] = field(default_factory=list)      # section → paragraphs
 
 
+def _chain(cands: Sequence[Candidate], body: Sequence[int], i: int) -> list[int] | None:
+    """``i`` with the predecessors it needs in front of it, in order; None if one is not in
+    the body."""
+    chain = [i]
+    while cands[chain[0]].leans and cands[chain[0]].standalone is None:
+        prev = cands[chain[0]].previous
+        if prev is None or prev not in body:
+            return None
+        chain.insert(0, prev)
+    return chain
+
+
 def choose_excerpt(cands: Sequence[Candidate], body: Sequence[int], values: Sequence[float],
                    k: int) -> list[int]:
     """Up to ``k`` sentences, most valuable first, in reading order; a leaner only right after
@@ -43,18 +55,30 @@ def choose_excerpt(cands: Sequence[Candidate], body: Sequence[int], values: Sequ
     for i in sorted(body, key=lambda i: (-values[i] * fullness(cands[i]), body.index(i))):
         if len(picked) >= k:
             break
-        c = cands[i]
-        group = [i]
-        if c.leans and c.standalone is None:
-            if c.previous is None or c.previous not in body:
-                continue
-            group = [c.previous, i] if c.previous not in picked else [i]
-        if c.people and not _introduced_in(cands, i, [*picked, *group]):
+        if i in picked:
+            continue
+        chain = _chain(cands, body, i)
+        if chain is None or len(chain) > 2:
+            continue
+        group = [j for j in chain if j not in picked]
+        if any(cands[j].people and not _introduced_in(cands, j, [*picked, *group])
+               for j in group):
             continue
         if len(picked) + len(group) > k:
             continue
-        picked.extend(g for g in group if g not in picked)
+        # a predecessor already picked must stay right before: only whole chains join
+        if len(group) < len(chain) and not _adjacent_after(picked, chain, body):
+            continue
+        picked.extend(group)
+        picked.sort(key=body.index)
     return sorted(picked, key=body.index)
+
+
+def _adjacent_after(picked: list[int], chain: list[int], body: Sequence[int]) -> bool:
+    """Whether the picked part of a chain ends right before where its rest would stand."""
+    before = chain[-2]
+    later = [j for j in picked if body.index(j) > body.index(before)]
+    return not later or body.index(min(later, key=body.index)) > body.index(chain[-1])
 
 
 def _introduced_in(cands: Sequence[Candidate], i: int, chosen: Sequence[int]) -> bool:

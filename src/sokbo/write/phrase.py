@@ -103,7 +103,7 @@ def headline_clauses(story: Story) -> list[str]:
     for a in story.articles:
         title = TAG.sub("", a.title)
         for clause in CLAUSE_SPLIT.split(title):
-            clause = QUOTE_MARKS.sub("", clause).replace(",", "").strip(" .?!")
+            clause = QUOTE_MARKS.sub(" ", clause).replace(",", " ").strip(" .?!")
             clause = re.sub(r"\s+", " ", clause)
             if HEADING_MIN <= len(clause) <= HEADING_MAX and clause not in out:
                 out.append(clause)
@@ -150,10 +150,14 @@ def _opens_phrase(ws: list[Word], a: int) -> bool:
     return last.startswith(("J", "E")) and last not in ("JKG", "ETM")
 
 
-def _closes_clause(word: Word) -> bool:
-    """A predicate that ends a clause (not a modifier of a noun that follows)."""
-    return any(t in PREDICATE for t in word.tags) and word.tags[-1] in ("EC", "EF", "SF", "SP",
-                                                                         "ETN")
+def _closes_clause(word: Word, after: Word | None = None) -> bool:
+    """A predicate that ends a clause (not a modifier of a noun that follows, except in a
+    periphrasis: 방문할 수 있다, 떠날 것이다)."""
+    if not any(t in PREDICATE for t in word.tags):
+        return False
+    if word.tags[-1] in ("EC", "EF", "SF", "SP", "ETN"):
+        return True
+    return word.tags[-1] == "ETM" and after is not None and after.tags[0] == "NNB"
 
 
 def _inner_subject(word: Word) -> bool:
@@ -176,7 +180,8 @@ def runs(text: str) -> list[tuple[str, int, int]]:
             continue
         if b + 1 < len(ws) and MEANING_AFTER.match(ws[b + 1].text):
             continue
-        if b + 1 < len(ws) and not _closes_clause(ws[b + 1]):
+        if b + 1 < len(ws) and not _closes_clause(ws[b + 1], ws[b + 2] if b + 2 < len(ws)
+                                                  else None):
             continue  # the noun is inside a longer phrase ("처음 | 생긴 이후", "이번 | 회담에서")
         for a in range(b, -1, -1):
             first = ws[a]
@@ -206,7 +211,12 @@ class Phraser:
         self.cands = cands
         self.used: set[str] = set()
         self.clauses = headline_clauses(story)
-        self.subheads = [QUOTE_MARKS.sub("", s).strip() for s in subheads]
+        self.subheads = [
+            c for s in subheads
+            for c in (" ".join(QUOTE_MARKS.sub(" ", x).split()).strip(" .,")
+                      for x in CLAUSE_SPLIT.split(s))
+            if HEADING_MIN <= len(c) <= HEADING_MAX
+        ]
         # how distinctive a word is for each section: in it, and rare in the others
         self.section_terms = [Counter(t for i in sec for t in _content_terms(cands[i].text))
                               for sec in sections]
@@ -281,11 +291,18 @@ class Phraser:
             for phrase, _, _ in runs(self.cands[i].text):
                 if self._free(phrase):
                     return phrase
-        for i in sentences:  # the most telling noun phrase, even if its head repeats
+        for i in sentences:  # the most telling noun phrase whose head is still free
+            text = self.cands[i].text
+            found = highlight(text, {t: 1.0 for t in terms_of(text) if t not in self.used})
+            if found and self._free(found):
+                return found
+        for i in sentences:  # never an empty heading, even if its head repeats
+            for phrase, _, _ in runs(self.cands[i].text):
+                return phrase
             found = highlight(self.cands[i].text, {t: 1.0 for t in terms_of(self.cands[i].text)})
             if found:
                 return found
-        return ""
+        return self.clauses[0] if self.clauses else ""
 
 
 def choose_title(story: Story, max_chars: int) -> str:
@@ -299,9 +316,10 @@ def choose_title(story: Story, max_chars: int) -> str:
     return compress_headline(heads[best], max_chars) or compress_headline(heads[0], max_chars)
 
 
-def highlight(text: str, weights: dict[str, float]) -> str:
+def highlight(text: str, weights: dict[str, float], avoid: Sequence[str] = ()) -> str:
     """The weightiest noun phrase of a card paragraph, from a word's start to the end of a
-    word's stem (a particle after it stays outside): never part of a word."""
+    word's stem (a particle after it stays outside): never part of a word, never a speaker's
+    name from ``avoid`` (the point is what was said)."""
     ws = words(text)
     best, best_score = "", 0.0
     for a in range(len(ws)):
@@ -316,6 +334,8 @@ def highlight(text: str, weights: dict[str, float]) -> str:
                     or re.search(r"[()\[\]]", phrase)):
                 continue
             if span[0].text in WEAK_START or span[0].tags[0] in ("SN",) and len(span) == 1:
+                continue
+            if any(a and (a in phrase or phrase in a) for a in avoid):
                 continue
             score = sum(weights.get(t, 0.0) for t in _content_terms(phrase))
             if score > best_score:

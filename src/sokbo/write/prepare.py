@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sokbo.korean.clean import hangul_ratio
 from sokbo.korean.kiwi import tokenize, tokenize_many
-from sokbo.korean.style import ends_inside_quote, speech_level, to_polite_many
+from sokbo.korean.style import ends_inside_quote
 from sokbo.models import Article, Sentence, Slot, Story
 from sokbo.write import refer
 
@@ -22,6 +22,7 @@ KST = ZoneInfo("Asia/Seoul")
 MIN_CHARS, MAX_CHARS = 12, 320
 # a heading-like line before the body: "- 尹 우크라 관련 입장 변화", "잠적했다는 건 사실 아냐…"
 SUBHEAD_MAX_CHARS = 45
+MEANWHILE = re.compile(r"^한편\s*,?\s*")
 _TRAILING = re.compile(r"(?:\s*(?:\([^()]*\)|\[[^\[\]]*\]|[.!?…\"'”’」』)\]]))+\s*$")
 
 
@@ -33,6 +34,7 @@ class Candidate:
     article: int                       # rank of its article in the story
     text: str                          # 합쇼체, relative days made absolute (오늘(20일) → 20일)
     slots: tuple[Slot, ...] = ()       # the rewrites in ``text``
+    template: str = ""                 # "quote": a speaker's words in the quote template
     opener: str | None = None          # the connective or reference it opens with
     elliptical: bool = False           # has no subject of its own (the previous one's)
     this_day: bool = False             # says 이날 for a day named before it
@@ -122,45 +124,114 @@ def _subheads(article: Article, first_usable: int) -> list[str]:
     out = []
     for s in article.sentences[:first_usable]:
         t = s.text.lstrip("-–·■▶ ").strip()
-        if 4 <= len(t) <= SUBHEAD_MAX_CHARS and hangul_ratio(t) >= 0.5 and not t.endswith("?"):
-            out.append(t)
+        if not (4 <= len(t) <= SUBHEAD_MAX_CHARS and hangul_ratio(t) >= 0.5):
+            continue
+        if re.search(r"[다요죠까][.!?]?$|[?？]$", t):
+            continue  # a sentence (a host's line, a question), not a heading
+        out.append(t)
     return out
+
+
+def _quotes(article: Article) -> dict[int, tuple[str, tuple[Slot, ...]]]:
+    """Speakers' complete statements as attributed quotes ('조원진 우리공화당 대표는 "…"고
+    말했습니다.'), by the sentence they come from; each slot is a span of the article."""
+    from sokbo.korean.transcript import attributed_quote, introduction, statements
+
+    out: dict[int, tuple[str, tuple[Slot, ...]]] = {}
+    intros: dict[str, object] = {}
+    for turn in statements(article):
+        if turn.speaker not in intros:
+            intros[turn.speaker] = introduction(turn.speaker, article)
+        intro = intros[turn.speaker]
+        quote = attributed_quote(turn, intro) if intro is not None else None
+        if quote is None:
+            continue
+        slots = tuple(Slot("speaker", span.text, article.id, span.sentence)
+                      for span in quote.who.spans)
+        slots += (Slot("quote", quote.words.text, article.id, quote.words.sentence),)
+        out[turn.sentences[0]] = (quote.text, slots)
+    return out
+
+
+def _strip_meanwhile(text: str, sentence: Sentence) -> tuple[str, Slot] | None:
+    """'한편 …' → '…': 한편 only marks a turn to another matter; said alone, it is noise."""
+    m = MEANWHILE.match(text)
+    if not m or len(text) - m.end() < MIN_CHARS:
+        return None
+    return text[m.end():], Slot("connective", "", sentence.source_id, sentence.index, m.group(0))
 
 
 def prepare_story(story: Story) -> Material:
     """The story's usable sentences in story order (articles as given, sentences in order)."""
+    from sokbo.korean.formal import to_formal_many
+    from sokbo.korean.transcript import speech_indices
+    from sokbo.write.conflicts import conflict_sentences, conflicted_sentences
+
     titles = {re.sub(r"\s+", " ", a.title).strip() for a in story.articles}
     raw: list[tuple[int, Article, Sentence]] = []
+    quoted: dict[str, tuple[str, tuple[Slot, ...]]] = {}
+    # figures the outlets disagree on: their sentences are left out, and each dispute is said
+    # once, attributed, where the first outlet said it
+    disputed, conflicts = conflicted_sentences(story)
+    templated: dict[str, tuple[str, tuple[Slot, ...]]] = {}
+    for text, slots in conflict_sentences(conflicts):
+        anchor = f"{slots[2].source_id}#{slots[2].index}"
+        templated.setdefault(anchor, (text, slots))
     for rank, article in enumerate(story.articles):
+        speech = speech_indices(article)
+        for index, quote in _quotes(article).items():
+            quoted[article.sentences[index].id] = quote
         for s in article.sentences:
             t = s.text
+            if s.id in quoted or s.id in templated:
+                raw.append((rank, article, s))
+                continue
+            if s.id in disputed:
+                continue
+            if s.index in speech:
+                continue  # somebody's words, not the article's statements
             if not MIN_CHARS <= len(t) <= MAX_CHARS or hangul_ratio(t) < 0.5:
                 continue
             if re.sub(r"\s+", " ", t).strip() in titles or _quote_piece(t) or _glued(t):
                 continue
             raw.append((rank, article, s))
     tokens = tokenize_many([s.text for _, _, s in raw])
-    levels = [speech_level(s.text) for _, _, s in raw]
-    keep = [(r, a, s) for (r, a, s), lv, toks in zip(raw, levels, tokens, strict=True)
-            if lv in ("plain", "polite") and not _fragment(toks)]
-    polite = to_polite_many([s.text for _, _, s in keep])
+    keep = [(r, a, s) for (r, a, s), toks in zip(raw, tokens, strict=True)
+            if s.id in quoted or s.id in templated or not _fragment(toks)]
+    formal = to_formal_many([s.text for _, _, s in keep])
     cands: list[Candidate] = []
     where: dict[str, int] = {}
-    for (rank, article, s), text in zip(keep, polite, strict=True):
-        if not is_hapsyo(text):
-            continue  # 해요체 and endings the converter cannot restyle are left out
-        text, slots = _relative_days(text, s)
-        c = Candidate(sentence=s, article=rank, text=text, slots=tuple(slots),
-                      opener=refer.opener(text), people=refer.short_names(text),
-                      elliptical=refer.elliptical(s.text, tokenize(s.text)))
-        cut = refer.THIS_DAY.search(text)
-        # a sentence naming its own day before 이날 ("6일 … 이날 오후") leans on nothing
-        if cut and not refer.days_in(text[: cut.start()]):
-            c.this_day = True
-            day = resolve_this_day(article, s.index)
-            if day is not None and c.opener is None and not c.elliptical:
-                c.standalone = refer.THIS_DAY.sub(day.text, text, count=1)
-                c.standalone_slots = (*slots, day)
+    for (rank, article, s), text in zip(keep, formal, strict=True):
+        if s.id in templated:
+            text, slots = templated[s.id]
+            c = Candidate(sentence=s, article=rank, text=text, slots=slots, template="conflict")
+        elif s.id in quoted:
+            text, slots = quoted[s.id]
+            c = Candidate(sentence=s, article=rank, text=text, slots=slots, template="quote")
+        else:
+            if text is None or not is_hapsyo(text):
+                continue  # questions, requests, fragments: no 합쇼체 statement
+            text, slots = _relative_days(text, s)
+            if not re.search(r"[.!?…\"'”’)\]]$", text):
+                # pre-split corpora drop the full stop; without it sentences run together
+                text += "."
+                slots.append(Slot("period", ".", s.source_id, s.index))
+            c = Candidate(sentence=s, article=rank, text=text, slots=tuple(slots),
+                          opener=refer.opener(text), people=refer.short_names(text),
+                          elliptical=refer.elliptical(s.text, tokenize(s.text)))
+            cut = refer.THIS_DAY.search(text)
+            # a sentence naming its own day before 이날 ("6일 … 이날 오후") leans on nothing
+            if cut and not refer.days_in(text[: cut.start()]):
+                c.this_day = True
+                day = resolve_this_day(article, s.index)
+                if day is not None and c.opener is None and not c.elliptical:
+                    c.standalone = refer.THIS_DAY.sub(day.text, text, count=1)
+                    c.standalone_slots = (*slots, day)
+            stripped = _strip_meanwhile(text, s)
+            if stripped is not None:
+                c.text, meanwhile = stripped
+                c.slots = (*slots, meanwhile)
+                c.opener = refer.opener(c.text)
         prev = f"{s.source_id}#{s.index - 1}"
         c.previous = where.get(prev)
         where[s.id] = len(cands)

@@ -19,7 +19,9 @@ CONNECTIVES = (
     "또", "아울러",
     "게다가", "더욱이", "특히", "반면", "다만", "결국", "즉", "이 밖에", "이밖에", "이로써",
     "이로 인해", "이 때문에", "이 같은", "이같은", "이런", "이러한", "이처럼", "이렇게", "이후",
-    "당시", "이튿날", "다음날", "같은 날",
+    "당시", "이튿날", "다음날", "같은 날", "앞서", "그런", "그렇기 때문에", "그러면", "그럼",
+    "그다음에", "그다음", "다음으로", "이렇게", "그렇게", "이것", "그것", "이게", "그게", "이건",
+    "그건", "여기서", "거기서", "그리고", "또는", "혹은", "아니면", "오히려", "물론", "게다가",
 )
 _CONNECTIVE = re.compile(
     r"^[\"'“‘(\[]?\s*(" + "|".join(sorted(map(re.escape, CONNECTIVES), key=len, reverse=True))
@@ -29,7 +31,8 @@ _CONNECTIVE = re.compile(
 # 이 곰 / 그 편지 / 해당 칼럼
 _PRONOUN = re.compile(
     r"^[\"'“‘(\[]?\s*(이(?:는|를|가|의|로|와|에)|그(?:녀)?(?:는|가|의|를|에게|도)|이들(?:은|의|이|도|에게)?"
-    r"|두 사람(?:은|의|이|도)?|이곳|그곳|여기(?:에|서)|해당\s|이\s[가-힣]|그\s[가-힣]|저\s[가-힣]"
+    r"|두 사람(?:은|의|이|도)?|(?:이것|그것|저것|이거|그거|이곳|그곳)|여기(?:에|서)|해당\s"
+    r"|이\s[가-힣]|그\s[가-힣]|저\s[가-힣]"
     # 시는, 군은, 구가: the city or county the article named in full before
     r"|(?:시|군|구|당|회사|업체)(?:는|은|가|이|도)(?=\s))"
 )
@@ -80,16 +83,24 @@ _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|'[^']*'|\([^()]*\)
 
 def elliptical(text: str, tokens) -> bool:
     """A statement without any subject or topic (…일정을 진행합니다, …자리입니다): its subject
-    is the previous sentence's, so it reads right only after it."""
+    is the previous sentence's, so it reads right only after it. A 도 on the first phrase,
+    before any object or adverbial, marks a subject too (이날 시의회도 …)."""
     spans = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
 
     def quoted(t) -> bool:
         return any(a <= t.start < b for a, b in spans)
 
-    return not any(
-        (t.tag == "JKS" or (t.tag == "JX" and t.form in ("은", "는"))) and not quoted(t)
-        for t in tokens
-    )
+    early = True
+    for t in tokens:
+        if quoted(t):
+            continue
+        if t.tag == "JKS" or (t.tag == "JX" and t.form in ("은", "는")):
+            return False
+        if t.tag == "JX" and t.form == "도" and early:
+            return False
+        if t.tag in ("JKO", "JKB", "EC", "ETM"):
+            early = False
+    return True
 
 
 def this_day(text: str) -> bool:

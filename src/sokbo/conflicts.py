@@ -1,0 +1,114 @@
+"""Figures the sources disagree on: one outlet's 3억 원 against another's 5억 원 for one thing.
+
+Shared by the writer (which attributes both figures or leaves them out, never picks one) and
+the linter (SB604, which reports a post that states only one side). A conflict is two
+sentences of different articles that say nearly the same thing, each with a figure of the
+same unit after the same noun (피해액은 3억 원 / 피해액은 5억 원), the figures differing.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sokbo.models import Article, Sentence
+
+__all__ = ["Conflict", "Figure", "figures", "find_conflicts", "mentions_figure"]
+
+# a number with its unit: 15만 명, 3억 원, 2.6%, 84살, 24일
+FIGURE = re.compile(
+    r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s?(만|억|천|조)?\s?"
+    r"(명|원|달러|건|개|세|살|%|퍼센트|호|채|곳|대|곳|척|마리|kg|톤|일)(?![가-힣]*간)"
+)
+# words between the noun and its figure that do not change what is counted
+FILLER = {"총", "약", "최대", "최소", "모두", "무려", "불과", "전체", "당시", "올해", "지난해"}
+AGE_UNITS = {"세", "살"}
+SAME_CLAIM = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A figure in a sentence: ``key`` is the noun it counts (피해액), ``value`` as written."""
+
+    key: str
+    value: str
+    unit: str
+    amount: float
+    sentence: Sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Two articles' figures for one thing."""
+
+    key: str
+    unit: str
+    sides: tuple[tuple[Article, Figure], ...]  # one per article, figures differing
+
+
+def _amount(number: str, scale: str | None) -> float:
+    value = float(number.replace(",", ""))
+    return value * {"만": 1e4, "억": 1e8, "천": 1e3, "조": 1e12}.get(scale or "", 1.0)
+
+
+def _key_before(text: str, start: int) -> str:
+    """The noun right before a figure (its topic or subject), skipping fillers like 총/약."""
+    from sokbo.korean.kiwi import tokenize
+
+    tokens = [t for t in tokenize(text[:start]) if t.start + t.len <= start]
+    for t in reversed(tokens):
+        if t.tag.startswith("J") or t.form in FILLER or t.tag in ("SP", "SS", "SSO", "SSC"):
+            continue
+        if t.tag in ("NNG", "NNP") and t.form not in FILLER:
+            return t.form
+        return ""
+    return ""
+
+
+def figures(sentence: Sentence) -> list[Figure]:
+    """Figures of a sentence with the noun each counts; figures without one are skipped."""
+    out = []
+    for m in FIGURE.finditer(sentence.text):
+        key = _key_before(sentence.text, m.start())
+        if not key:
+            continue
+        unit = "살" if m.group(3) in AGE_UNITS else m.group(3)
+        out.append(Figure(key, m.group(0).strip(), unit, _amount(m.group(1), m.group(2)),
+                          sentence))
+    return out
+
+
+def _terms(text: str) -> set[str]:
+    from sokbo.korean.kiwi import tokenize
+
+    return {t.form for t in tokenize(text) if t.tag in ("NNG", "NNP", "VV", "VA", "XR")}
+
+
+def _alike(a: str, b: str) -> float:
+    ta, tb = _terms(a), _terms(b)
+    return len(ta & tb) / len(ta | tb) if ta | tb else 0.0
+
+
+def find_conflicts(articles: Sequence[Article]) -> list[Conflict]:
+    """Every figure two articles give differently for the same noun in nearly the same claim."""
+    per_article = [(a, [f for s in a.sentences for f in figures(s)]) for a in articles]
+    found: dict[tuple[str, str], Conflict] = {}
+    for i, (a, figs_a) in enumerate(per_article):
+        for b, figs_b in per_article[i + 1 :]:
+            for fa in figs_a:
+                for fb in figs_b:
+                    if (fa.key, fa.unit) != (fb.key, fb.unit) or fa.amount == fb.amount:
+                        continue
+                    if _alike(fa.sentence.text, fb.sentence.text) < SAME_CLAIM:
+                        continue
+                    key = (fa.key, fa.unit)
+                    if key not in found:
+                        found[key] = Conflict(fa.key, fa.unit, ((a, fa), (b, fb)))
+    return list(found.values())
+
+
+def mentions_figure(text: str, figure: Figure) -> bool:
+    """Whether a text states this figure for its noun (spacing and separators aside)."""
+    squeeze = re.sub(r"[\s,]", "", text)
+    value = re.sub(r"[\s,]", "", figure.value)
+    return re.search(rf"(?<![\d.]){re.escape(value)}", squeeze) is not None

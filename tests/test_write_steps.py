@@ -1,0 +1,295 @@
+"""The writer's steps, each on its own, on fictional articles written for these tests."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sokbo.extract import make_article
+from sokbo.models import Story
+from sokbo.write import WriterOptions, write_post
+from sokbo.write.conflicts import render_conflict
+from sokbo.write.layout import choose_excerpt, lay_out
+from sokbo.write.order import order_sentences
+from sokbo.write.phrase import Phraser, highlight, main_noun, runs
+from sokbo.write.polish import post_sentences, shorten_speakers
+from sokbo.write.prepare import prepare_story
+from sokbo.write.provenance import check_post
+from sokbo.write.refer import elliptical, opener, short_names
+from sokbo.write.salience import score_sentences
+from sokbo.write.select import information, select_sentences
+
+KST = ZoneInfo("Asia/Seoul")
+
+
+def article(text: str, *, title: str = "한빛시 공공자전거 1천 대 추가 도입",
+            outlet: str = "한빛일보", url: str = "https://news.example/a1", day: int = 20):
+    return make_article(url=url, title=title, outlet=outlet,
+                        published=datetime(2026, 3, day, 10, tzinfo=KST), text=text)
+
+
+BIKES = article(
+    "한빛시가 내년 3월까지 공공자전거 1천 대를 추가로 도입한다.\n"
+    "김하늘 한빛시 교통국장은 20일 시청에서 이런 계획을 발표했다.\n"
+    "김 국장은 \"시민 누구나 가까운 대여소에서 자전거를 빌릴 수 있게 하겠다\"고 말했다.\n"
+    "새 자전거는 대여소 120곳에 나뉘어 배치된다.\n"
+    "이날 시의회도 관련 예산 25억 원을 통과시켰다.\n"
+    "한편 1시간 이용권 요금은 1천 원으로 유지된다.\n"
+    "이에 따라 시민 부담은 늘지 않는다.\n"
+)
+
+
+def _material(*articles):
+    story = Story("s1", tuple(articles))
+    m = prepare_story(story)
+    sim = score_sentences(m.cands, articles[0].title)
+    values = [c.score * information(c, articles[0].title) for c in m.cands]
+    return story, m, sim, values
+
+
+def _by_text(m, start: str) -> int:
+    return next(i for i, c in enumerate(m.cands) if c.text.startswith(start))
+
+
+# -- prepare ------------------------------------------------------------------------------------
+
+
+def test_prepare_finds_what_each_sentence_leans_on() -> None:
+    _, m, _, _ = _material(BIKES)
+    plans = _by_text(m, "이에 따라")
+    assert m.cands[plans].opener == "이에 따라"
+    assert m.cands[plans].previous == _by_text(m, "1시간 이용권")
+    kim = m.cands[_by_text(m, "김 국장은")]
+    assert [p.key for p in kim.people] == ["김 국장"]
+
+
+def test_this_day_gets_a_standalone_wording_from_its_own_article() -> None:
+    _, m, _, _ = _material(BIKES)
+    c = m.cands[_by_text(m, "이날 시의회도")]
+    assert c.this_day and c.standalone == "20일 시의회도 관련 예산 25억 원을 통과시켰습니다."
+    (slot,) = c.standalone_slots
+    assert (slot.name, slot.text, slot.original) == ("date", "20일", "이날")
+    assert BIKES.sentences[slot.index].text.startswith("김하늘")  # the day was copied from it
+
+
+def test_meanwhile_is_dropped_and_recorded() -> None:
+    _, m, _, _ = _material(BIKES)
+    c = m.cands[_by_text(m, "1시간 이용권")]
+    assert c.text == "1시간 이용권 요금은 1천 원으로 유지됩니다."
+    assert [(s.name, s.original.strip()) for s in c.slots] == [("connective", "한편")]
+
+
+def test_relative_day_with_its_date_becomes_the_date() -> None:
+    a = article("한빛시는 오늘(20일) 자전거 정책을 발표했다.\n시는 대여소를 늘린다.\n")
+    _, m, _, _ = _material(a)
+    assert m.cands[0].text == "한빛시는 20일 자전거 정책을 발표했습니다."
+    assert m.cands[1].opener == "시는"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [("그러나 시의회는 반대했습니다.", "그러나"), ("이를 최대한 활용합니다.", "이를"),
+     ("이 같은 계획은 처음입니다.", "이 같은"), ("그는 웃었습니다.", "그는"),
+     ("한빛시는 계획을 밝혔습니다.", None), ("이 대표는 말했습니다.", None)],
+)
+def test_openers(sentence: str, leans: str | None) -> None:
+    assert opener(sentence) == leans
+
+
+def test_a_sentence_without_subject_leans_on_the_one_before() -> None:
+    from sokbo.korean.kiwi import tokenize
+
+    text = "평소 가격의 절반만 받는 할인 상품입니다."
+    assert elliptical(text, tokenize(text))
+    text = "대형 마트는 할인 상품을 내놨습니다."
+    assert not elliptical(text, tokenize(text))
+    assert [p.key for p in short_names("A 씨와 유 모 씨, 원 장관이 만났습니다.")] == [
+        "원 장관", "A 씨", "유 씨"]
+
+
+def test_transcript_speech_becomes_attributed_quotes_only() -> None:
+    a = article(
+        "진행 : 도하람 앵커\n"
+        "도하람: 오늘은 한누리 누리당 대표와 함께합니다.\n"
+        "한누리 누리당 대표(이하 한누리): 반갑습니다.\n"
+        "도하람: 예산안 얘기부터 해볼까요?\n"
+        "한누리: 이번 예산안은 지역 경제를 살리기에 너무 부족하다.\n"
+        "도하람: 그렇군요.\n",
+        title="한누리 \"예산안 부족\"")
+    _, m, _, _ = _material(a)
+    texts = [c.text for c in m.cands]
+    assert texts == ['한누리 누리당 대표는 "이번 예산안은 지역 경제를 살리기에 너무 부족하다"고 '
+                     '말했습니다.']
+    assert m.cands[0].template == "quote"
+
+
+# -- select and order ---------------------------------------------------------------------------
+
+
+def test_selection_brings_predecessors_and_introductions() -> None:
+    _, m, sim, values = _material(BIKES)
+    plans = _by_text(m, "이에 따라")
+    kim = _by_text(m, "김 국장은")
+    boosted = [v * (100 if i in (plans, kim) else 1) for i, v in enumerate(values)]
+    chosen = select_sentences(m, boosted, sim, 3, spine=0)
+    assert plans in chosen and m.cands[plans].previous in chosen
+    assert kim in chosen and _by_text(m, "김하늘") in chosen or len(chosen) <= 3
+
+
+def test_no_quote_twice_even_across_outlets() -> None:
+    quote = "\"시민 누구나 자전거를 빌릴 수 있게 하겠다\""
+    a = article(f"한빛시가 자전거 1천 대를 들여온다.\n김하늘 교통국장은 {quote}고 말했다.\n")
+    b = article(f"한빛시 자전거가 늘어난다.\n김하늘 국장은 {quote}며 웃었다.\n",
+                outlet="미래신문", url="https://news.example/b1")
+    _, m, sim, values = _material(a, b)
+    chosen = select_sentences(m, values, sim, 10, spine=0)
+    said = [m.cands[i].text for i in chosen if "빌릴 수" in m.cands[i].text]
+    assert len(said) == 1
+
+
+def test_another_outlets_anonymous_label_is_not_used() -> None:
+    a = article("50대 남성 A 씨가 자전거를 훔치다 붙잡혔다.\nA 씨는 혐의를 인정했다.\n")
+    b = article("자전거 절도범이 붙잡혔다.\n경찰은 A 씨를 조사하고 있다고 밝혔다.\n",
+                outlet="미래신문", url="https://news.example/b2")
+    _, m, sim, values = _material(a, b)
+    chosen = select_sentences(m, values, sim, 10, spine=0)
+    assert not any(m.cands[i].article == 1 and "A 씨" in m.cands[i].text for i in chosen)
+
+
+def test_order_keeps_a_leaner_right_after_its_predecessor() -> None:
+    _, m, sim, values = _material(BIKES)
+    everything = list(range(len(m.cands)))
+    body = order_sentences(m.cands, list(reversed(everything)), sim, 0)
+    for i in body:
+        c = m.cands[i]
+        if c.leans and c.standalone is None and c.previous is not None:
+            assert body.index(i) == body.index(c.previous) + 1
+
+
+# -- lay out ------------------------------------------------------------------------------------
+
+
+def test_excerpt_leaner_comes_with_its_predecessor_or_not_at_all() -> None:
+    _, m, sim, values = _material(BIKES)
+    body = list(range(len(m.cands)))
+    plans = _by_text(m, "이에 따라")
+    boosted = [v * (100 if i == plans else 1) for i, v in enumerate(values)]
+    excerpt = choose_excerpt(m.cands, body, boosted, 3)
+    assert plans in excerpt
+    assert excerpt.index(plans) == excerpt.index(m.cands[plans].previous) + 1
+
+
+def test_short_story_gets_a_brief_post_not_a_refusal() -> None:
+    a = article("한빛시가 공공자전거 1천 대를 추가로 도입한다.\n")
+    post = write_post(Story("s", (a,)), WriterOptions())
+    assert post.shape == "brief" and not post.cards
+    assert [s.text for s in post.excerpt] == ["한빛시가 공공자전거 1천 대를 추가로 도입합니다."]
+    assert [len(s.paragraphs) for s in post.sections] == [1]
+
+
+def test_layout_shapes_follow_the_configured_minimums() -> None:
+    _, m, sim, values = _material(BIKES)
+    body = list(range(len(m.cands)))
+    plan = lay_out(m.cands, body, values, sim, excerpt_sentences=3, min_full=50, min_compact=50)
+    assert plan.shape.name == "brief" and plan.cards == []
+
+
+# -- phrase -------------------------------------------------------------------------------------
+
+
+def test_runs_never_cut_a_meaning_bearing_word() -> None:
+    text = "양국 국민은 최대 90일간 비자 없이 상대국을 방문할 수 있게 됐습니다."
+    phrases = [p for p, _, _ in runs(text)]
+    assert phrases and not any(p.endswith("비자") for p in phrases)
+
+
+def test_highlight_starts_and_ends_on_word_boundaries() -> None:
+    text = "부산시가 대규모 해상풍력 단지에 1조 원을 투자합니다."
+    phrase = highlight(text, {"해상풍력": 2.0, "단지": 1.0, "규모": 1.0})
+    start = text.index(phrase)
+    assert start == 0 or text[start - 1] == " "
+    end = start + len(phrase)
+    assert end == len(text) or text[end] in " 을를이가은는에의도와과로"
+
+
+def test_headings_do_not_share_a_main_noun() -> None:
+    story, m, _, _ = _material(BIKES)
+    sections = [[0, 1, 2], [3, 4], [5, 6]]
+    phraser = Phraser(m.cands, story, sections, [])
+    headings = [phraser.heading(n, sec) for n, sec in enumerate(sections)]
+    assert all(headings)
+    nouns = [main_noun(h) for h in headings]
+    assert len(set(nouns)) == len(nouns), headings
+
+
+# -- polish, conflicts, provenance --------------------------------------------------------------
+
+
+def test_polish_uses_the_standalone_wording_away_from_the_predecessor() -> None:
+    _, m, _, _ = _material(BIKES)
+    i = _by_text(m, "이날 시의회도")
+    alone = post_sentences(m.cands, [i], "section")
+    assert alone[0].text.startswith("20일 시의회도")
+    after = post_sentences(m.cands, [m.cands[i].previous, i], "section")
+    assert after[1].text.startswith("이날 시의회도")
+    plans = _by_text(m, "이에 따라")
+    assert post_sentences(m.cands, [plans], "section") == []  # nothing it could stand on
+
+
+def test_a_speaker_quoted_again_is_named_by_the_short_form() -> None:
+    a = article(
+        "도하람: 오늘은 한누리 누리당 대표와 함께합니다.\n"
+        "한누리 누리당 대표(이하 한누리): 반갑습니다.\n"
+        "도하람: 예산안은요?\n"
+        "한누리: 이번 예산안은 지역 경제를 살리기에 너무 부족하다.\n"
+        "도하람: 대책은요?\n"
+        "한누리: 우리 당은 다음 주 수정안을 따로 내겠습니다.\n",
+        title="한누리 \"예산안 부족\"")
+    _, m, _, _ = _material(a)
+    said = shorten_speakers(post_sentences(m.cands, range(len(m.cands)), "section"))
+    assert said[0].text.startswith("한누리 누리당 대표는")
+    assert said[1].text.startswith('한 대표는 "우리 당은') and said[1].template == "quote-short"
+    assert check_post_sentences(said, [a]) == []
+
+
+def check_post_sentences(sentences, articles):
+    from sokbo.write.provenance import check_sentence
+
+    by_id = {a.id: a for a in articles}
+    return [s for s in sentences if not check_sentence(s, by_id)]
+
+
+def test_disputed_figure_is_attributed_never_picked() -> None:
+    a = article("한빛시 창고 화재로 피해액은 3억 원에 이르렀다.\n"
+                "소방당국은 화재 원인을 조사하고 있다.\n",
+                title="한빛시 창고 화재", outlet="한빛일보")
+    b = article("한빛시 창고에서 불이 나 피해액은 5억 원에 이르렀다.\n경찰도 현장을 감식했다.\n",
+                title="한빛 창고 불", outlet="미래신문", url="https://news.example/b3")
+    post = write_post(Story("s", (a, b)), WriterOptions())
+    texts = [s.text for s in post.all_sentences()]
+    said = [t for t in texts if "억 원" in t]
+    assert said and all(t == "피해액은 한빛일보가 3억 원, 미래신문이 5억 원으로 전했습니다."
+                        for t in said)
+    assert check_post(post, [a, b]) == []
+
+
+def test_conflict_template_renders_only_from_its_slots() -> None:
+    from sokbo.models import Slot
+
+    slots = (Slot("subject", "부상자", "a", 0), Slot("outlet", "KBS", "a", -1),
+             Slot("figure", "12명", "a", 0), Slot("outlet", "연합뉴스", "b", -1),
+             Slot("figure", "15명", "b", 0))
+    assert render_conflict(slots) == "부상자는 KBS가 12명, 연합뉴스가 15명으로 전했습니다."
+    assert render_conflict(slots[:4]) is None
+
+
+def test_provenance_check_catches_a_changed_sentence() -> None:
+    post = write_post(Story("s", (BIKES,)), WriterOptions())
+    assert check_post(post, [BIKES]) == []
+    from dataclasses import replace
+
+    first = post.excerpt[0]
+    bad = replace(post, excerpt=(replace(first, text=first.text.replace("1천", "2천")),
+                                 *post.excerpt[1:]))
+    assert check_post(bad, [BIKES]) == [bad.excerpt[0]]
