@@ -8,7 +8,7 @@ import dataclasses
 import itertools
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +21,7 @@ from sokbo.models import Article, Post, Story, content_hash
 from sokbo.store import PostRecord, Store
 
 if TYPE_CHECKING:
+    from sokbo.cluster.stored import StoredStory
     from sokbo.render import RenderOptions
 
 log = logging.getLogger(__name__)
@@ -182,7 +183,7 @@ def run_pipeline(
     ``should_stop`` is asked between inputs and between stories: when it answers True the run
     ends after the current article or post is fully written (``RunReport.stopped``).
     """
-    from sokbo.cluster import group_stories, story_id_for
+    from sokbo.cluster.stored import story_done
     from sokbo.sources import read_inputs
 
     ensure_writable_dir(settings.out_dir)
@@ -204,27 +205,13 @@ def run_pipeline(
         report.articles_changed = sum(
             1 for a in fresh.values() if a.id in known and known[a.id][0] != a.content_hash
         )
-        stored = [a for a in store.load_articles()
-                  if a.id not in fresh and _near_in_time(a, fresh.values(), settings)]
-        everything = stored + list(fresh.values())
-        stories = group_stories(
-            everything,
-            threshold=settings.cluster_threshold,
-            window_hours=settings.cluster_window_hours,
-        )
-        for n, story in enumerate(stories, 1):
+        stories = group_fresh(store, settings, fresh, known, progress=progress)
+        for n, (story, stored) in enumerate(stories, 1):
             if should_stop is not None and should_stop():
-                report.stopped = True
+                report.stopped = True  # the rest stay pending in the store for the next run
                 break
             if progress:
                 progress(f"writing {story.articles[0].title[:30]}", n, len(stories))
-            existing = sorted(
-                (known[a.id][1] for a in story.articles if a.id in known and known[a.id][1]),
-            )
-            sid = existing[0] if existing else story_id_for(story.articles)
-            story = Story(id=sid, articles=story.articles)
-            if not any(a.id in fresh for a in story.articles):
-                continue  # nothing read this run belongs to it: not this run's business
             try:
                 result = write_story(store, settings, story)
             except DraftError as e:
@@ -232,23 +219,72 @@ def run_pipeline(
                 with store.transaction() as db:
                     for a in story.articles:
                         store.upsert_article(db, a, None)
+                story_done(store, stored)
                 continue
+            story_done(store, stored)
             report.posts.append(result)
     if preview:
         report.site_index = build_preview(settings)
     return report
 
 
-def _near_in_time(article: Article, fresh: Iterable[Article], settings: Settings) -> bool:
-    """Only stored articles within the clustering window of something read now can join its
-    story; the rest need not be clustered again (a store grows for weeks under `watch`)."""
-    if article.published is None:
-        return True
-    window = settings.cluster_window_hours * 3600
-    return any(
-        a.published is None or abs((a.published - article.published).total_seconds()) <= window
-        for a in fresh
+def group_fresh(
+    store: Store,
+    settings: Settings,
+    fresh: dict[str, Article],
+    known: dict[str, tuple[str, str | None]],
+    *,
+    progress: Progress | None = None,
+) -> list[tuple[Story, StoredStory]]:
+    """The stories to write this run: those holding an article read now, and those whose
+    articles changed since their post was written (``cluster.stored`` keeps them pending).
+
+    Stories are a pure function of the stored articles (``sokbo.cluster``); only their names
+    carry history: a story keeps the id of the posted story most of its articles came from,
+    so a post is updated in place, never posted twice.
+    """
+    from sokbo.cluster import DEFAULT_IDF_DAYS, article_order
+    from sokbo.cluster.stored import assign_stories, story_done
+
+    grouped = assign_stories(
+        store, list(fresh.values()), threshold=settings.cluster_threshold,
+        window_hours=settings.cluster_window_hours, idf_days=DEFAULT_IDF_DAYS,
+        progress=progress,
     )
+    wanted = [i for s in grouped.stories for i in s.article_ids if i not in fresh]
+    stored = {a.id: a for a in store.load_articles(wanted)} if wanted else {}
+    taken: set[str] = set()
+    out = []
+    for group in grouped.stories:
+        articles = [fresh.get(i) or stored.get(i) for i in group.article_ids]
+        present = sorted((a for a in articles if a is not None), key=article_order)
+        if not present:  # analysed once, never stored, not read again: nothing to write
+            story_done(store, group)
+            continue
+        sid = story_name(store, present, known, taken)
+        taken.add(sid)
+        out.append((Story(id=sid, articles=tuple(present)), group))
+    return out
+
+
+def story_name(store: Store, articles: Sequence[Article],
+               known: dict[str, tuple[str, str | None]], taken: set[str]) -> str:
+    """The id of the posted story most of these articles belong to (ties: the smaller id),
+    unless another story of this run took it; else a new id from the first article."""
+    import hashlib
+
+    from sokbo.cluster import story_id_for
+
+    counts = Counter(known[a.id][1] for a in articles if a.id in known and known[a.id][1])
+    for sid, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if sid not in taken:
+            return sid
+    sid, n = story_id_for(articles), 1
+    # a story split off an older one must not take a name some other story still holds
+    while sid in taken or (sid not in counts and store.story_slug(sid) is not None):
+        n += 1
+        sid = "s" + hashlib.sha1(f"{articles[0].id}#{n}".encode()).hexdigest()[:10]
+    return sid
 
 
 def build_preview(settings: Settings) -> Path | None:

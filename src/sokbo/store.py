@@ -159,6 +159,34 @@ MIGRATIONS: list[tuple[str, Migration]] = [
         """,
     ),
     ("0005_unique_post_paths", _unique_post_paths),
+    (
+        # Story clustering's own state (sokbo.cluster.stored): each article's terms and
+        # normalised time, computed once; the label its story had at the end of its day;
+        # stories merged later; stories waiting for their post; the parameters used.
+        "0006_cluster_index",
+        """
+        CREATE TABLE article_terms (
+            article_id TEXT PRIMARY KEY,
+            content_hash TEXT NOT NULL,
+            time REAL NOT NULL,
+            day INTEGER NOT NULL,
+            dated TEXT NOT NULL,
+            terms TEXT NOT NULL,
+            joined TEXT,
+            analysed TEXT NOT NULL
+        );
+        CREATE INDEX article_terms_day ON article_terms(day, time, article_id);
+        CREATE INDEX article_terms_joined ON article_terms(joined, day);
+        CREATE TABLE story_merges (
+            absorbed TEXT PRIMARY KEY,
+            into_label TEXT NOT NULL,
+            day INTEGER NOT NULL
+        );
+        CREATE INDEX story_merges_day ON story_merges(day);
+        CREATE TABLE story_pending (label TEXT PRIMARY KEY);
+        CREATE TABLE cluster_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)
+        """,
+    ),
 ]
 
 
