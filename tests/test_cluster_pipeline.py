@@ -160,3 +160,37 @@ def test_a_run_killed_after_its_first_post_then_rerun_posts_what_one_run_posts(
     assert _stories(tmp_path / "killed") == _stories(tmp_path / "whole")
     names = sorted(p.name for p in (tmp_path / "whole" / "_posts").iterdir())
     assert sorted(p.name for p in (tmp_path / "killed" / "_posts").iterdir()) == names
+
+
+def test_a_store_of_sokbo_0_1_is_analysed_once_and_its_stories_continue(
+        tmp_path: Path, demo_dir: Path) -> None:
+    """A store without clustering tables (as sokbo 0.1 left it): the late 부산 article joins
+    the 부산 story posted before, whose post is updated in place."""
+    import re
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(demo_dir, corpus)
+    full = (corpus / "feed.xml").read_text("utf-8")
+    items = re.findall(r"<item>.*?</item>", full, flags=re.S)
+    late = next(i for i in items if "hanbit-busan-wind.html" in i)
+    (corpus / "partial.xml").write_text(full.replace(late, ""), "utf-8")
+    (corpus / "late.xml").write_text(
+        full.replace("".join(full.partition("<item>")[1:]), "") + late + "</channel></rss>",
+        "utf-8")
+    settings = load_settings().with_overrides(out_dir=tmp_path / "out")
+    first = run_pipeline(settings, [str(corpus / "partial.xml")], preview=False)
+    busan = next(p for p in first.posts if any("부산" in a.title for a in p.articles))
+    with Store(settings.db_path) as store, store.transaction() as db:
+        for table in ("article_terms", "story_merges", "story_pending", "cluster_state"):
+            db.execute(f"DELETE FROM {table}")
+
+    second = run_pipeline(settings, [str(corpus / "late.xml")], preview=False)
+    assert second.articles_read == 1
+    after = {p.story_id: p for p in second.posts}
+    assert after[busan.story_id].status == "updated"
+    assert len(after[busan.story_id].articles) == 3
+    assert not [p for p in second.posts if p.status == "new"]
+    with Store(settings.db_path) as store:
+        analysed = store.db.execute("SELECT COUNT(*) FROM article_terms").fetchone()[0]
+    assert analysed == 9

@@ -11,7 +11,8 @@ Tables (migration ``0006_cluster_index`` in ``store.py``):
   (the pipeline's outbox: written in the same transaction as the labels, cleared per post).
 - ``cluster_state``: the parameters the labels were computed with; other ones redo everything.
 
-A run with articles touching days d₁ ≤ d₂ … redoes days d₁, d₁+1, … (``cluster.days``) from the
+A store written by sokbo 0.1 (articles, no ``article_terms``) is analysed once, on first use;
+its posts stand as they are. A run with articles touching days d₁ ≤ d₂ … redoes days d₁, d₁+1, … (``cluster.days``) from the
 stored state before d₁; since a day depends only on earlier days, the result equals clustering
 every stored article from scratch.
 """
@@ -24,6 +25,7 @@ import time as _time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sokbo.cluster.days import StoryBook, Vectors, day_block, day_start, link_block
 from sokbo.cluster.terms import (
@@ -104,6 +106,9 @@ def assign_stories(
     earlier run (a story whose members changed and whose post was not written since).
     """
     now = _time.time() if now is None else now
+    if _first_use(store.db):
+        _backfill(store, {a.id for a in articles}, Params(threshold, window_hours, idf_days),
+                  progress)
     known = _rows(store.db, [a.id for a in articles])
     items: list[Item] = []
     hashes: dict[str, str] = {}
@@ -202,6 +207,43 @@ def _upsert(db: sqlite3.Connection, it: Item, row: sqlite3.Row | None,
         (it.id, content or "", it.time, day, (dated or {}).get(it.id, "published"), terms,
          now_iso()),
     )
+
+
+def _first_use(db: sqlite3.Connection) -> bool:
+    """Never clustered in this store, though it holds articles (a store of sokbo 0.1)."""
+    if db.execute("SELECT 1 FROM cluster_state WHERE key = 'params'").fetchone():
+        return False
+    return db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
+
+
+def _backfill(store: Store, skip: set[str], params: Params, progress: Progress | None) -> None:
+    """Analyse the articles a store of sokbo 0.1 holds, once, so that new articles can join
+    their stories. Their posts stand as they are: nothing becomes pending."""
+    rows = store.db.execute(
+        "SELECT id, first_seen FROM articles WHERE id NOT IN "
+        "(SELECT article_id FROM article_terms) ORDER BY id").fetchall()
+    rows = [r for r in rows if r[0] not in skip]
+    items: list[Item] = []
+    hashes: dict[str, str] = {}
+    dated: dict[str, str] = {}
+    seen = {r[0]: r[1] for r in rows}
+    for start in range(0, len(rows), CHUNK):
+        for a in store.load_articles([r[0] for r in rows[start : start + CHUNK]]):
+            if progress:
+                progress("analysing stored articles", len(items) + 1, len(rows))
+            when = article_time(a)
+            if when is not None:
+                at, how = epoch(when), "published" if a.published else "url"
+            else:
+                first = datetime.fromisoformat(seen[a.id])
+                at, how = noon_of(day_of(epoch(first))), "seen"
+            items.append(Item(a.id, at, count_terms(story_terms(a.title, a.text))))
+            hashes[a.id] = a.content_hash
+            dated[a.id] = how
+    add_items(store, items, threshold=params.threshold, window_hours=params.window_hours,
+              idf_days=params.idf_days, hashes=hashes, dated=dated, stories=False)
+    with store.transaction() as db:
+        db.execute("DELETE FROM story_pending")
 
 
 def story_done(store: Store, story: StoredStory) -> None:
