@@ -119,3 +119,42 @@ def bench_editor(as_json: bool, shared_dir: str | None, limit: int | None,
                               dump=Path(dump_dir) if dump_dir else None,
                               heldout=not no_heldout)
     print_report(report, as_json, tables, notes)
+
+
+@bench_group.command("scale")
+@json_option
+@shared_option
+@click.option("--sizes", default="1000,10000,100000", show_default=True,
+              help="Store sizes (articles), comma-separated.")
+@click.option("--per-day", type=click.IntRange(1), default=300, show_default=True,
+              help="Synthetic articles per day (the pace a store grows at).")
+@click.option("--part", "parts", multiple=True,
+              help="Only these parts (default: all; `cluster` is the first).")
+@click.option("--work", type=click.Path(file_okay=False), default=None,
+              help="Folder for the temporary stores (default: the system's temp folder).")
+@handle_errors
+def bench_scale(as_json: bool, shared_dir: str | None, sizes: str, per_day: int,
+                parts: tuple[str, ...], work: str | None) -> None:
+    """Scaling: stores of 1,000 / 10,000 / 100,000 synthetic articles built from the
+    data/clusters texts; for each, clustering everything from scratch and adding 20 articles
+    (time, peak RSS), the fitted growth exponent, and sokbo 0.1's one-pass clustering beside it.
+
+    Example:
+        sokbo bench scale --sizes 1000,10000 --json
+    """
+    from pathlib import Path
+
+    from sokbo.bench.common import find_shared, print_report
+    from sokbo.bench.scale import PARTS, notes, run_scale_bench, tables
+    from sokbo.errors import InputError
+
+    try:
+        counts = tuple(int(x.replace("_", "")) for x in sizes.split(",") if x.strip())
+    except ValueError:
+        raise InputError(f"--sizes: not a list of numbers: {sizes}") from None
+    report = run_scale_bench(
+        find_shared(shared_dir), sizes=counts, per_day=per_day, parts=parts or tuple(PARTS),
+        work=Path(work) if work else None,
+        progress=lambda line: click.echo(line, err=True),
+    )
+    print_report(report, as_json, tables, notes)
