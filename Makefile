@@ -21,15 +21,20 @@ run: $(STAMP)
 	@echo "next: review the drafts with $(BIN)/sokbo serve --out sokbo-out, "\
 	  "then open http://127.0.0.1:8000/"
 
-# Debian packages the tests drive for real: Jekyll and Hugo builds, Chromium for browser tests.
+# Debian packages the tests drive for real: Jekyll and Hugo builds, Chromium for browser tests,
+# Nanum fonts for title cards, a WordPress (PHP + MariaDB) for publishing.
 system-deps:
 	@missing=""; \
 	for p in jekyll hugo chromium; do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	[ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || missing="$$missing fonts-nanum"; \
+	[ -f /usr/share/wordpress/wp-settings.php ] || missing="$$missing wordpress"; \
+	[ -x /usr/sbin/mariadbd ] || missing="$$missing mariadb-server"; \
+	php -m 2>/dev/null | grep -qx mysqli || missing="$$missing php-cli php-mysql"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jekyll hugo chromium fonts-nanum >/dev/null; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jekyll hugo chromium fonts-nanum \
+	    wordpress php-cli php-mysql mariadb-server >/dev/null; \
 	fi
 
 test: $(STAMP) system-deps

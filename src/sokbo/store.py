@@ -187,6 +187,28 @@ MIGRATIONS: list[tuple[str, Migration]] = [
         CREATE TABLE cluster_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)
         """,
     ),
+    (
+        # A post sent to a blog behind an API (WordPress, Blogger): the blog's id for it, and
+        # what the blog said its modified time and text were right after sokbo wrote it, so a
+        # later run updates it in place and refuses to overwrite an edit made on the blog.
+        "0007_remote_posts",
+        """
+        CREATE TABLE remote_posts (
+            story_id TEXT NOT NULL,
+            target TEXT NOT NULL,
+            remote_id TEXT NOT NULL,
+            url TEXT NOT NULL DEFAULT '',
+            modified TEXT NOT NULL DEFAULT '',
+            fingerprint TEXT NOT NULL DEFAULT '',
+            content_hash TEXT NOT NULL,
+            media_id TEXT,
+            media_hash TEXT,
+            remote_status TEXT NOT NULL DEFAULT '',
+            updated TEXT NOT NULL,
+            PRIMARY KEY (story_id, target)
+        )
+        """,
+    ),
 ]
 
 
@@ -228,6 +250,22 @@ class PostRecord:
     updated: str
     title_origin: str = "writer"          # writer | reviewer
     approved: dict[str, Any] | None = None  # the post as last approved (see approval_snapshot)
+
+
+@dataclass(frozen=True, slots=True)
+class RemotePostRecord:
+    """A story's post on one blog behind an API (``target``: "wordpress https://…")."""
+
+    story_id: str
+    target: str
+    remote_id: str
+    url: str
+    modified: str          # the blog's modified stamp right after sokbo's last write
+    fingerprint: str       # hash of the title and text the blog returned then
+    content_hash: str      # what sokbo sent (Outgoing.digest): equal means nothing to send
+    media_id: str | None = None    # the uploaded title card
+    media_hash: str | None = None
+    remote_status: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -565,6 +603,34 @@ class Store:
                 (state.url, state.article_id, state.etag, state.last_modified, state.stamp,
                  state.status, now_iso()),
             )
+
+    # --- posts on blogs behind an API (publish.remote) ---------------------------------
+
+    def remote_post(self, story_id: str, target: str) -> RemotePostRecord | None:
+        row = self.db.execute("SELECT * FROM remote_posts WHERE story_id = ? AND target = ?",
+                              (story_id, target)).fetchone()
+        if not row:
+            return None
+        return RemotePostRecord(
+            story_id=row["story_id"], target=row["target"], remote_id=row["remote_id"],
+            url=row["url"], modified=row["modified"], fingerprint=row["fingerprint"],
+            content_hash=row["content_hash"], media_id=row["media_id"],
+            media_hash=row["media_hash"], remote_status=row["remote_status"])
+
+    def save_remote_post(self, db: sqlite3.Connection, rec: RemotePostRecord) -> None:
+        db.execute(
+            """INSERT INTO remote_posts (story_id, target, remote_id, url, modified, fingerprint,
+                   content_hash, media_id, media_hash, remote_status, updated)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?)
+               ON CONFLICT(story_id, target) DO UPDATE SET remote_id=excluded.remote_id,
+                   url=excluded.url, modified=excluded.modified,
+                   fingerprint=excluded.fingerprint, content_hash=excluded.content_hash,
+                   media_id=excluded.media_id, media_hash=excluded.media_hash,
+                   remote_status=excluded.remote_status, updated=excluded.updated""",
+            (rec.story_id, rec.target, rec.remote_id, rec.url, rec.modified, rec.fingerprint,
+             rec.content_hash, rec.media_id, rec.media_hash, rec.remote_status, now_iso()),
+        )
+
 
 def _article_from_row(r: sqlite3.Row) -> Article:
     sentences = tuple(
