@@ -103,11 +103,13 @@ def test_publish_update_refuse_and_read_back(wp, state: Settings, demo_dir: Path
     # post, and publishing updates the same WordPress post in place
     corpus = tmp_path / "corpus"
     shutil.copytree(demo_dir, corpus)
-    pages = [corpus / "hanbit-export-ai-chip.html", corpus / "saenuri-export-ai-chip.html"]
+    pages = sorted(corpus.glob("*.html"))  # every outlet corrects it: they agree again
 
     def correct(old: str, new: str) -> None:
         for page in pages:
-            page.write_text(page.read_text("utf-8").replace(old, new), "utf-8")
+            raw = page.read_bytes()
+            encoding = "utf-8" if raw.isascii() or _utf8(raw) else "cp949"
+            page.write_bytes(raw.decode(encoding).replace(old, new).encode(encoding))
 
     correct("24.1%", "24.3%")
     rerun = run_pipeline(state, [str(corpus / "feed.xml")])
@@ -215,3 +217,11 @@ def test_unreachable_wordpress_is_one_error(state: Settings) -> None:
             pytest.raises(PublishError, match="cannot reach"):
         publish_remote(state, blog, post_ids=[1])
     os.environ.pop("SOKBO_WP_APP_PASSWORD", None)
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
