@@ -106,6 +106,8 @@ def test_unsafe_url_anywhere_in_front_matter() -> None:
 def test_plain_front_matter_text_is_no_finding() -> None:
     text = with_front("description: '영화 <기생충> 3<5 [단독] 보도 {중괄호} 링크 [x](https://a.example)'")
     assert not codes(text) & {"SB404", "SB406"}
+    # text that starts like a URL is still text: only URL keys (image, url, …) are URLs
+    assert not codes(with_front("description: 'javascript: 입문서 소개'")) & {"SB404", "SB406"}
 
 
 # -- crash sites of the fuzzing campaign --------------------------------------------------------

@@ -155,8 +155,9 @@ def load_yaml(text: str, *, source: str | None = None) -> Any:
     if len(text) > MAX_YAML_CHARS:
         raise InputError(f"YAML is {len(text):,} characters; at most {MAX_YAML_CHARS:,} are read",
                          source=source)
-    loader = _BoundedLoader(text)
+    loader: _BoundedLoader | None = None
     try:
+        loader = _BoundedLoader(text)  # the reader already refuses control characters
         return loader.get_single_data()
     except yaml.YAMLError as e:
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
@@ -165,4 +166,5 @@ def load_yaml(text: str, *, source: str | None = None) -> Any:
         # constructor data errors PyYAML does not wrap, e.g. an int of more than 4300 digits
         raise InputError(f"invalid YAML value: {e}", source=source) from e
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()

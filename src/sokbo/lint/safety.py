@@ -98,23 +98,29 @@ def check_event_handlers(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-def front_strings(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
-    """(top-level key, string) for every string anywhere in the front matter."""
-    stack: list[tuple[str, Any]] = [(key, value)]
+def front_strings(value: Any) -> Iterator[tuple[str, str, str]]:
+    """(top-level key, innermost key, string) for every string anywhere in the front matter."""
+    stack: list[tuple[str, str, Any]] = [("", "", value)]
     while stack:
-        where, item = stack.pop()
+        top, key, item = stack.pop()
         if isinstance(item, str):
-            yield where, item
+            yield top, key, item
         elif isinstance(item, dict):
-            stack.extend((where or str(k), v) for k, v in reversed(item.items()))
+            stack.extend((top or str(k), str(k), v) for k, v in reversed(item.items()))
         elif isinstance(item, list):
-            stack.extend((where, v) for v in reversed(item))
+            stack.extend((top, key, v) for v in reversed(item))
+
+
+# Front matter keys whose values themes put in href/src (image, header.overlay_image, og_image,
+# sources[].url, canonical_url, link, …); other values are text, which SB406 checks.
+_URL_KEY = re.compile(r"(?i)(^|[_-])(image|url|link|href|src|teaser|thumbnail|canonical|"
+                      r"redirect(_to)?|permalink|avatar|logo|icon)$")
 
 
 @rule("SB404", "unsafe-url", "error", "a javascript:, data: or vbscript: URL")
 def check_urls(ctx: Context) -> Iterator[Hit]:
-    for key, value in front_strings(ctx.post.front_matter or {}):
-        if unsafe_url(value):
+    for key, inner, value in front_strings(ctx.post.front_matter or {}):
+        if _URL_KEY.search(inner) and unsafe_url(value):
             yield Hit(
                 f"front-matter:{key}",
                 value,
@@ -184,7 +190,7 @@ _FRONT_MARKUP = re.compile(
     "front matter text holds HTML or Markdown markup a theme would render (title, excerpt, …)",
 )
 def check_front_matter_markup(ctx: Context) -> Iterator[Hit]:
-    for key, value in front_strings(ctx.post.front_matter or {}):
+    for key, _, value in front_strings(ctx.post.front_matter or {}):
         m = _FRONT_MARKUP.search(value)
         if m:
             quote = value[max(0, m.start() - 10):m.start() + 40]
