@@ -15,28 +15,14 @@ import html5lib
 import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
+from payloads import PAYLOADS, post_with_payload
 from test_render_formats import make_post, split_front_matter
 
 from sokbo.cli import cli
 from sokbo.frontmatter import dump_front_matter
-from sokbo.models import PostSentence, SourceRef
 from sokbo.render import render_post
 from sokbo.safetext import plain_text, safe_url, strip_markup
 
-PAYLOADS = [
-    "부록 표에는 <img src=x onerror=alert(1)>라는 표기가 붙어 있었습니다.",
-    "요약 <script>window.__pwned=1</script> 끝입니다.",
-    "<<b>img src=x onerror=alert(2)> 중첩입니다.",
-    "닫히지 않은 <img src=x onerror=alert(3)",
-    "주석 <!-- --!><img src=x onerror=alert(4)> 끝입니다.",
-    "<svg><animate onbegin=alert(5) attributeName=x dur=1s> 입니다.",
-    "[눌러 보세요](javascript:alert(6)) 링크입니다.",
-    "![그림](javascript:alert(7)) 그림입니다.",
-    "*강조*{: onmouseover=\"alert(8)\"} 속성입니다.",
-    "<https://evil.example/auto> 자동 링크입니다.",
-    "{{ site.data }} {% raw %} 리퀴드입니다.",
-    "보이지 않는\u202e문자\u2028줄\x00바꿈입니다.",
-]
 # what must never be seen in any front matter string, once parsed back from YAML
 ACTIVE = re.compile(r"<[A-Za-z/!?]|\]\(|\{[:{%#.]|[\x00-\x08\u2028\u2029\u202a-\u202e]")
 # what kramdown/CommonMark may make of plain text: paragraphs and emphasis only
@@ -59,14 +45,6 @@ def elements_of_markdown(text: str) -> list[tuple[str, dict]]:
     doc = html5lib.HTMLParser(namespaceHTMLElements=False).parse(html, scripting=True)
     return [(el.tag, dict(el.attrib)) for el in doc.iter() if isinstance(el.tag, str)
             and el.tag not in ("html", "head", "body")]
-
-
-def post_with_payload(payload: str):
-    post = make_post(title=payload, sentence=payload)
-    excerpt = (PostSentence(payload, "a1", 6), *post.excerpt[1:])
-    sources = (SourceRef("a1", payload, payload, "https://a.example/1", None), *post.sources[1:])
-    return replace(post, excerpt=excerpt, sources=sources, tags=(payload,),
-                   categories=(payload,))
 
 
 @pytest.mark.parametrize("fmt", ["jekyll", "hugo"])
@@ -184,3 +162,14 @@ def test_sokbo_post_front_matter_is_plain(tmp_path: Path, fmt: str) -> None:
     assert meta["title"] == "ICT 수출 8개월 연속 증가"
     for value in strings(meta):
         assert not ACTIVE.search(value), value
+
+
+def test_headings_take_no_words_from_markup() -> None:
+    # a card subtitle read "alert p" when a sentence quoted a Markdown link
+    from sokbo.korean.headline import noun_phrases
+
+    phrases = " ".join(noun_phrases(
+        "시는 안내문에 [자세히 보기](javascript:alert('p-md-link'))라는 문구와 "
+        "<img src=x onerror=alert(1)> 표기를 넣었습니다."))
+    assert not {"javascript", "alert", "img", "src", "onerror", "p"} & set(phrases.split())
+    assert "안내문" in phrases

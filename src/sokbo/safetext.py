@@ -29,6 +29,9 @@ _MARKUP_RUN = re.compile(r"<[A-Za-z/!?][^<>]*>")
 # A "<" that would still open markup (an unclosed tag runs on into whatever the theme prints
 # after the text, e.g. "</p>"), once the whole runs are gone.
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+# A Markdown link or image destination with a scheme ("[보기](javascript:alert(1))"): the
+# destination goes, the bracketed text stays. One level of parentheses inside is allowed.
+_MD_DEST = re.compile(r"\]\(\s*<?(?:[A-Za-z][A-Za-z0-9+.-]*:|//)(?:[^()\s]|\([^()\s]*\))*\s*>?\)")
 # Nested runs ("<<b>img …>") need more than one pass; past this many the rest is neutralised.
 _MAX_PASSES = 32
 # C0/C1 controls, line/paragraph separators, bidi embeddings/overrides/isolates, BOM.
@@ -53,13 +56,15 @@ def _replacement(run: re.Match[str]) -> str:
 
 
 def strip_markup(text: str) -> str:
-    """``text`` without HTML markup runs; a ``<`` that could still open markup becomes ``＜``.
+    """``text`` without HTML markup runs and Markdown link destinations; a ``<`` that could
+    still open markup becomes ``＜``.
 
     >>> strip_markup("<b>반도체</b>수출<br>표에는<img src=x onerror=alert(1)>라는 표기가")
     '반도체수출 표에는 라는 표기가'
-    >>> strip_markup("영화 <기생충> 관객 3<5")
-    '영화 <기생충> 관객 3<5'
+    >>> strip_markup("영화 <기생충> 관객 3<5, 안내문의 [보기](javascript:alert(1))")
+    '영화 <기생충> 관객 3<5, 안내문의 [보기]'
     """
+    text = _MD_DEST.sub("]", text)
     for _ in range(_MAX_PASSES):
         stripped = _MARKUP_RUN.sub(_replacement, text)
         if stripped == text:
@@ -71,8 +76,8 @@ def strip_markup(text: str) -> str:
 def plain_text(value: object) -> str:
     """One line of text that renders as itself in HTML, kramdown, goldmark and Liquid output.
 
-    >>> plain_text("[링크](javascript:alert(1))\\n*굵게*{: onmouseover=alert(2)}")
-    '[링크] (javascript:alert(1)) *굵게*{ : onmouseover=alert(2)}'
+    >>> plain_text("[링크](javascript:alert(1))\\n*굵게*{: onmouseover=alert(2)} [x](y)")
+    '[링크] *굵게*{ : onmouseover=alert(2)} [x] (y)'
     """
     text = _INVISIBLE.sub("", str(value))
     text = strip_markup(text)

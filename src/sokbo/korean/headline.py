@@ -93,6 +93,7 @@ def fit_words(words: list[str], max_chars: int) -> str:
 
 def noun_phrases(sentence: str) -> list[str]:
     """Maximal runs of noun-like tokens, as written in the sentence ('해상풍력 단지 1조 원')."""
+    sentence = strip_markup(sentence)  # "<img src=x …>" quoted in an article is no phrase
     tokens = tokenize(sentence)
     phrases: list[str] = []
     run: list = []
