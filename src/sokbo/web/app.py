@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from sokbo import __version__
 from sokbo.config import Settings
 from sokbo.errors import SokboError, StoreError
+from sokbo.render.common import kst
 from sokbo.web import review
 from sokbo.web.security import CSRF_FIELD, Csrf, SecurityHeaders
 
@@ -60,6 +61,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["kst"] = kst  # every time a person reads is shown in KST
     env.globals.update(status_labels=review.STATUS_LABELS, version=__version__,
                        csrf_field=CSRF_FIELD)
     return env

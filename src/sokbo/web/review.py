@@ -19,7 +19,7 @@ import nh3
 from sokbo.config import Settings
 from sokbo.errors import InputError, StoreError
 from sokbo.models import Article, Post, PostSentence, Story, content_hash, post_from_dict
-from sokbo.render.common import safe_src, safe_url, split_highlight
+from sokbo.render.common import kst, safe_src, safe_url, split_highlight
 from sokbo.store import Edit, PostRecord, Store
 
 log = logging.getLogger(__name__)
@@ -319,7 +319,7 @@ def _source_view(a: Article, used: dict[str, list[int]]) -> SourceView:
         outlet=a.outlet,
         title=a.title,
         url=safe_url(a.url),
-        published=a.published.strftime("%Y-%m-%d %H:%M") if a.published else "",
+        published=kst(a.published) if a.published else "",
         sentences=tuple(
             SourceSentence(id=s.id, index=s.index, text=s.text, used_by=tuple(used.get(s.id, ())))
             for s in a.sentences

@@ -1,7 +1,12 @@
 // sokbo review page: link each post sentence to the source sentence it came from.
 // Hover a sentence to preview its source; click (or focus and press Enter) to pin it.
+// On a narrow screen a tapped sentence shows its source in a sheet at the bottom, in place:
+// the page does not move, and "원문 기사에서 보기" goes to the full article on request.
 (function () {
   "use strict";
+  var narrowQuery = window.matchMedia ? window.matchMedia("(max-width: 900px)") : null;
+  function narrow() { return !!(narrowQuery && narrowQuery.matches); }
+  var sheet = document.getElementById("sheet");
   var reduceMotion = window.matchMedia &&
     window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var trace = document.getElementById("trace");
@@ -68,19 +73,77 @@
     if (block) reveal(src, block === "center");
   }
 
+  function sourceText(src) {
+    var parts = [];
+    src.childNodes.forEach(function (n) {
+      if (!(n.classList && n.classList.contains("sid"))) parts.push(n.textContent);
+    });
+    return parts.join("").trim();
+  }
+
+  function openSheet(sent) {
+    if (!sheet) return;
+    var src = sourceOf(sent);
+    var section = src ? src.closest(".source") : null;
+    var outlet = section ? section.querySelector(".outlet") : null;
+    var link = section ? section.querySelector("h3 a") : null;
+    sheet.querySelector(".sheet-outlet").textContent = outlet ? outlet.textContent : "출처";
+    sheet.querySelector(".sheet-id").textContent = sent.dataset.src;
+    sheet.querySelector(".sheet-article").textContent = link ? link.textContent : "";
+    sheet.querySelector(".sheet-text").textContent = src ? sourceText(src) :
+      "이 문장의 출처를 저장된 원문에서 찾을 수 없습니다.";
+    var go = sheet.querySelector(".sheet-goto");
+    go.hidden = !src;
+    if (src) go.setAttribute("href", "#" + src.id);
+    sheet.hidden = false;
+    document.body.classList.add("sheet-open");
+    sheet.querySelector(".sheet-close").focus({preventScroll: true});
+  }
+
+  function closeSheet() {
+    if (!sheet || sheet.hidden) return;
+    sheet.hidden = true;
+    document.body.classList.remove("sheet-open");
+    if (pinned) pinned.focus({preventScroll: true});
+  }
+
+  if (sheet) {
+    sheet.querySelector(".sheet-close").addEventListener("click", closeSheet);
+    sheet.querySelector(".sheet-goto").addEventListener("click", function (e) {
+      var src = pinned ? sourceOf(pinned) : null;
+      if (!src) return;
+      e.preventDefault();
+      closeSheet();
+      src.scrollIntoView({block: "center", behavior: motion});
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") closeSheet();
+    });
+  }
+
+  function pick(sent) {
+    pinned = sent;
+    if (narrow()) {
+      show(sent, null);   // highlight only: the sheet shows the source, the page stays
+      openSheet(sent);
+    } else {
+      show(sent, "center");
+    }
+  }
+
   function restore() {
     if (pinned) show(pinned, null); else { clear(); }
   }
 
   document.querySelectorAll(".sent[data-src]").forEach(function (sent) {
-    sent.addEventListener("mouseenter", function () { show(sent, "nearest"); });
-    sent.addEventListener("mouseleave", restore);
-    sent.addEventListener("click", function () { pinned = sent; show(sent, "center"); });
+    // no hover preview on a narrow screen: a tap would scroll the page to the source
+    sent.addEventListener("mouseenter", function () { if (!narrow()) show(sent, "nearest"); });
+    sent.addEventListener("mouseleave", function () { if (!narrow()) restore(); });
+    sent.addEventListener("click", function () { pick(sent); });
     sent.addEventListener("keydown", function (e) {
       if (e.key === "Enter" || e.key === " ") {
         e.preventDefault();
-        pinned = sent;
-        show(sent, "center");
+        pick(sent);
       }
     });
   });
