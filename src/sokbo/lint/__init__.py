@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from sokbo.errors import InputError
-from sokbo.lint import consistency, format, grounding, safety, writing  # noqa: F401 - registers
+from sokbo.lint import (  # noqa: F401 - registers the rules
+    consistency,
+    disputes,
+    format,
+    grounding,
+    safety,
+    writing,
+)
 from sokbo.lint.context import Context
 from sokbo.lint.grounding import SUPPORT_THRESHOLD, sentence_support
 from sokbo.lint.parse import parse_post
