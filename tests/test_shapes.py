@@ -72,7 +72,7 @@ def test_every_shape_renders_lint_clean(cards: int, paragraphs: list[int], shape
 
 @pytest.mark.parametrize(
     ("cards", "paragraphs", "code"),
-    [(2, [2, 2, 2, 2], "SB303"), (2, [1, 1, 1], "SB303"), (0, [2, 2, 2], "SB303"),
+    [(2, [2, 2, 2, 2], "SB303"), (2, [1, 1, 1], "SB303"), (0, [2, 2, 2, 2], "SB303"),
      (0, [4], "SB303"), (1, [2, 2], "SB302")],
 )
 def test_bodies_fitting_no_shape_are_reported(cards: int, paragraphs: list[int],

@@ -2,7 +2,7 @@
 
     full     2 summary cards, 2–3 sections of 2–3 paragraphs   (FORMAT.md's shape)
     compact  2 summary cards, 1–2 sections of 1–3 paragraphs   (a short article)
-    brief    no cards, 1–2 sections of 1–3 paragraphs          (a story too short for cards)
+    brief    no cards, 1–3 sections of 1–3 paragraphs          (a story too short for cards)
 
 The writer picks the shape from the number of usable sentences (``post.min_sentences_*`` in
 the config); the linter accepts a post that fits any shape.
@@ -32,7 +32,7 @@ class Shape:
 SHAPES: tuple[Shape, ...] = (
     Shape("full", 2, (2, 3), (2, 3)),
     Shape("compact", 2, (1, 2), (1, 3)),
-    Shape("brief", 0, (1, 2), (1, 3)),
+    Shape("brief", 0, (1, 3), (1, 3)),
 )
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from sokbo.shapes import Shape, shape_named
 from sokbo.write.prepare import Candidate
 
+# the story's lead is in its summary unless it cannot stand there (chosen on summ/dev)
+LEAD_WEIGHT = 3.0
 # a story with this many usable sentences gets one more summary sentence (within 3–5)
 LONG_STORY = 12
 
@@ -52,7 +54,13 @@ def choose_excerpt(cands: Sequence[Candidate], body: Sequence[int], values: Sequ
     """Up to ``k`` sentences, most valuable first, in reading order; a leaner only right after
     its predecessor (or in its stand-alone wording, decided when the post is polished)."""
     picked: list[int] = []
-    for i in sorted(body, key=lambda i: (-values[i] * fullness(cands[i]), body.index(i))):
+    lead = min(body, key=lambda i: (cands[i].article, cands[i].sentence.index), default=None)
+
+    def worth(i: int) -> float:
+        # the story's first sentence is its lead: what a summary opens with
+        return values[i] * fullness(cands[i]) * (LEAD_WEIGHT if i == lead else 1.0)
+
+    for i in sorted(body, key=lambda i: (-worth(i), body.index(i))):
         if len(picked) >= k:
             break
         if i in picked:
@@ -125,7 +133,20 @@ def choose_cards(cands: Sequence[Candidate], body: Sequence[int], excerpt: Seque
     leaned_on = {cands[j].previous for j in body if cands[j].leans and cands[j].standalone is None}
 
     def introduced(i: int) -> bool:
-        return all(p.key in title for p in cands[i].people)
+        """A card comes before the sections: nobody in it may need an introduction there."""
+        from sokbo.write.refer import anonymous, full_name_for
+
+        c = cands[i]
+        texts = [x.text for x in cands if x.article == c.article]
+        for p in c.people:
+            if p.key in title:
+                continue
+            if anonymous(p):
+                return False
+            full = full_name_for(p, texts)
+            if full and full not in c.text:
+                return False
+        return True
 
     eligible = [i for i in body
                 if not cands[i].leans and i not in leaned_on and introduced(i)]
@@ -225,7 +246,8 @@ def sections(cands: Sequence[Candidate], seq: list[int], sim,
     for count in counts:
         if count > 2 and len(seq) < 9:
             continue
-        min_size = shape.paragraphs[0]
+        # a section says enough to deserve its heading: two paragraphs, or three sentences
+        min_size = 1 if count == 1 else max(shape.paragraphs[0], 3 if not shape.cards else 2)
         runs = split(cands, seq, sim, count, (min_size, 9))
         if runs is None:
             continue

@@ -29,6 +29,9 @@ WEAK_START = {
     "또", "또한", "특히", "한편", "이날", "당시", "이에", "이어", "다만", "아울러", "이후", "이번",
     "이", "그", "저", "해당", "모든", "각", "약", "총", "최근", "현재", "지난", "오는", "앞서",
     "그러나", "하지만", "그런데", "그래서", "따라서", "이와", "이는", "이를", "반면", "결국", "즉",
+    # postpositions made of nouns and verbs: "…을 기반으로", "…을 통해", "…에 대한"
+    "기반", "기반으로", "통해", "위해", "대해", "대한", "위한", "통한", "관련해", "관련", "따라",
+    "따른", "중심", "중심으로", "계기", "계기로", "대상", "대상으로", "상대로", "비롯해",
 }
 # the word after a run that would change its meaning if cut off: 비자 | 없이
 MEANING_AFTER = re.compile(r"^(없|아니|아닌|않|못|말고|제외|빼고|불가|금지|뿐|외에|대신)")
@@ -161,8 +164,9 @@ def _closes_clause(word: Word, after: Word | None = None) -> bool:
 
 
 def _inner_subject(word: Word) -> bool:
-    """A topic or subject particle (은/는/이/가) inside a heading makes it a clause."""
-    return any(t == "JKS" or (t == "JX" and f in ("은", "는"))
+    """A topic or subject particle (은/는/이/가) inside a heading makes it a clause; a
+    demonstrative (이 곰, 그 편지) points outside it."""
+    return any(t == "JKS" or (t == "JX" and f in ("은", "는", "ᆫ")) or t == "MM"
                for f, t in zip(word.forms, word.tags, strict=True))
 
 
@@ -239,9 +243,11 @@ class Phraser:
     def heading(self, section: int, sentences: list[int]) -> str:
         terms = self.section_terms[section] if section < len(self.section_terms) else Counter(
             t for i in sentences for t in _content_terms(self.cands[i].text))
+        # a post of one section is about what its headline says
+        floor = 0.3 if len(self.section_terms) == 1 else 0.6
         for pool in (self.subheads, self.clauses):
             best = max(pool, key=lambda p: self._fit(p, terms), default=None)
-            if best is not None and self._fit(best, terms) >= 0.6 and self._free(best):
+            if best is not None and self._fit(best, terms) >= floor and self._free(best):
                 # a clause fits only the section it is about: not one that fits another better
                 if all(self._fit(best, other) <= self._fit(best, terms)
                        for other in self.section_terms):
@@ -262,6 +268,8 @@ class Phraser:
                 if not mine:
                     continue
                 weight = sum(terms[t] * self.idf.get(t, 0.5) for t in set(mine))
+                if len(set(mine)) < 2:
+                    weight *= 0.4  # one word is a label, not a heading
                 # two to four content words read as a phrase; one is a label, more a clause
                 score = weight / (1 + 0.3 * max(0, len(mine) - 3)) * min(1.0, len(phrase) / 10)
                 if b == final - 1:

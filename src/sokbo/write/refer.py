@@ -56,6 +56,10 @@ _TITLE = "|".join(sorted(TITLES, key=len, reverse=True))
 SHORT_TITLE = re.compile(
     rf"(?<![가-힣A-Za-z0-9])([가-힣])\s(?:전\s|현\s)?\d?({_TITLE})(?=[^가-힣]|[은는이가의을를도와과에측]|$)"
 )
+# 모스카 교수는, 서플 대변인은: a foreign surname and a role (full: 파비오 모스카 교수)
+LONG_SURNAME_TITLE = re.compile(
+    rf"(?<![가-힣A-Za-z0-9])([가-힣]{{2,5}})\s({_TITLE})(?=[^가-힣]|[은는이가의을를도와과에측]|$)"
+)
 # 유 씨, 조 씨, 유 모 씨, A 씨, B씨: a person the article names only this way
 ANON = re.compile(r"(?<![가-힣A-Za-z])([가-힣]|[A-Z])\s?(?:모\s?)?씨(?![가-힣]{2})")
 
@@ -115,8 +119,16 @@ def days_in(text: str) -> list[str]:
 def short_names(text: str) -> list[Person]:
     """People a sentence names by a short form (surname and role, or X 씨)."""
     out = [Person(f"{m.group(1)} {m.group(2)}") for m in SHORT_TITLE.finditer(text)]
+    out += [Person(f"{m.group(1)} {m.group(2)}") for m in LONG_SURNAME_TITLE.finditer(text)
+            if not _preceded_by_name(text, m.start())]
     out += [Person(f"{m.group(1)} 씨") for m in ANON.finditer(text)]
     return list(dict.fromkeys(out))
+
+
+def _preceded_by_name(text: str, start: int) -> bool:
+    """'파비오 모스카 교수': the surname has its given name before it (a full form already)."""
+    return re.search(r"[가-힣]{2,6}\s$", text[:start]) is not None and not re.search(
+        r"(?:은|는|이|가|을|를|의|에|와|과|도|로)\s$", text[:start])
 
 
 def full_name_for(person: Person, texts: list[str]) -> str:
@@ -124,6 +136,14 @@ def full_name_for(person: Person, texts: list[str]) -> str:
     김 차장 → 김태효 (from "김태효 국가안보실 1차장은"); '' when the article never gives it."""
     surname, _, role = person.key.partition(" ")
     if role == "씨":
+        return ""
+    if len(surname) > 1:  # a foreign surname: the article writes "파비오 모스카 교수"
+        foreign = re.compile(rf"(?<![가-힣])([가-힣]{{2,6}})\s{re.escape(surname)}\s"
+                             rf"(?:[가-힣A-Za-z·]+\s){{0,3}}\d?{re.escape(role)}")
+        for t in texts:
+            m = foreign.search(t)
+            if m:
+                return f"{m.group(1)} {surname}"
         return ""
     pattern = re.compile(
         rf"(?<![가-힣])({re.escape(surname)}[가-힣]{{1,3}})\s(?:[가-힣A-Za-z·]+\s){{0,3}}\d?"
