@@ -11,6 +11,7 @@ from sokbo.korean.sentences import split_sentences
 from sokbo.lint.nlp import content_morphemes, normalise, quotes
 from sokbo.lint.parse import Block, LintSentence, ParsedPost, TextRun
 from sokbo.models import Article, Sentence
+from sokbo.notices import is_notice
 
 if TYPE_CHECKING:
     from kiwipiepy import Token
@@ -56,6 +57,11 @@ def _sentences(post: ParsedPost) -> list[LintSentence]:
     for para, block in enumerate(post.blocks, start=1):
         role = _ROLE_OF_BODY.get(block.kind)
         if role is None:
+            continue
+        if block.kind == "paragraph" and is_notice(block.text):
+            # sokbo's fixed notice (the help line): its own words, no source's
+            out.append(LintSentence(block.text, "notice", line_location(block.line), block.line,
+                                    para, "notices"))
             continue
         group = _GROUP_OF_ROLE[role]
         if block.title:

@@ -173,6 +173,7 @@ def body_context(post: Post, options: RenderOptions) -> dict[str, Any]:
         "excerpt": post.excerpt_text,
         "cards": cards,
         "sections": sections,
+        "notices": [n.text for n in post.notices],
         "sources": sources,
         "outlets": list(dict.fromkeys(s.outlet for s in post.sources)),
         "cta": cta,

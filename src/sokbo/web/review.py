@@ -276,6 +276,7 @@ def post_lines(post: Post) -> list[str]:
     for sec in post.sections:
         lines.append(f"소제목: {sec.heading}")
         lines += [s.text for p in sec.paragraphs for s in p]
+    lines += [s.text for s in post.notices]
     return list(dict.fromkeys(lines))
 
 
@@ -363,8 +364,10 @@ def _preview(post: Post, rows: list[Any], known: set[str],
     ]
     sources = [{"outlet": s.outlet, "title": s.title, "url": safe_url(s.url)} for s in post.sources]
     # a title card's "/assets/cards/<slug>.png" is served by the review app from OUT/assets/cards
+    notices = [traced(s) for s in post.notices]
     return {"title": post.title, "image": safe_src(post.image), "image_alt": post.image_alt,
-            "excerpt": excerpt, "cards": cards, "sections": sections, "sources": sources}
+            "excerpt": excerpt, "cards": cards, "sections": sections, "notices": notices,
+            "sources": sources}
 
 
 # --- the rendered file ----------------------------------------------------------------------
