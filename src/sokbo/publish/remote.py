@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from sokbo.config import Settings
 from sokbo.errors import PublishError
 from sokbo.models import Post, content_hash
-from sokbo.publish.select import PostOutcome, open_store, select_posts
+from sokbo.publish.select import PostOutcome, open_store, posts_to_publish
 from sokbo.store import PostRecord, RemotePostRecord
 
 log = logging.getLogger(__name__)
@@ -186,13 +186,7 @@ def publish_remote(settings: Settings, blog: RemoteBlog, *,
     report = RemoteReport(target=blog.target, label=blog.label, status=status)
     meta_missing = False
     with open_store(settings) as store:
-        for record in select_posts(store, post_ids, report.skipped):
-            post = store.load_post(record.id)
-            if post is None:
-                report.skipped.append(PostOutcome(
-                    record.id, record.title, None, "skipped",
-                    "no stored post to send; run `sokbo run` again"))
-                continue
+        for record, post in posts_to_publish(store, post_ids, report.skipped):
             out = outgoing(settings, record, post, body_image=body_image)
             digest = out.digest(status)
             previous = store.remote_post(record.story_id, blog.target)

@@ -22,7 +22,7 @@ from sokbo.config import Settings
 from sokbo.errors import PublishError, RenderError
 from sokbo.fsutil import atomic_write_bytes, atomic_write_text, remove_stale_temp_files
 from sokbo.models import Post, content_hash
-from sokbo.publish.select import PostOutcome, open_store, select_posts
+from sokbo.publish.select import PostOutcome, open_store, posts_to_publish
 from sokbo.store import PostRecord
 
 log = logging.getLogger(__name__)
@@ -231,13 +231,7 @@ def publish_posts(
     with open_store(settings) as store:
         writes: list[tuple[PostRecord, Path, str]] = []
         cards: list[tuple[Path, bytes]] = []
-        for record in select_posts(store, post_ids, report.skipped):
-            post = store.load_post(record.id)
-            if post is None:
-                report.skipped.append(PostOutcome(
-                    record.id, record.title, None, "skipped",
-                    "no stored post to render; run `sokbo run` again"))
-                continue
+        for record, post in posts_to_publish(store, post_ids, report.skipped):
             try:
                 text = renderer.render(post, options)
             except TemplateError as e:

@@ -6,15 +6,17 @@ as they are).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sokbo.config import Settings
 from sokbo.errors import PublishError
+from sokbo.models import Post
 from sokbo.store import PostRecord, Store
 
-__all__ = ["ApproveReport", "PostOutcome", "approve_posts", "open_store", "select_posts"]
+__all__ = ["ApproveReport", "PostOutcome", "approve_posts", "open_store", "posts_to_publish",
+           "select_posts"]
 
 # statuses a post may have when asked for by id (approved, or a clean draft, or one changed
 # since its approval); a published post may be published again: unchanged files are left as
@@ -128,3 +130,15 @@ def approve_posts(settings: Settings, post_ids: Sequence[int] | None = None) -> 
                 report.approved.append(
                     PostOutcome(record.id, record.title, record.path, "approved"))
     return report
+
+
+def posts_to_publish(store: Store, post_ids: Sequence[int] | None,
+                     skipped: list[PostOutcome]) -> Iterator[tuple[PostRecord, Post]]:
+    """The selected posts with their stored content; one stored without it is skipped."""
+    for record in select_posts(store, post_ids, skipped):
+        post = store.load_post(record.id)
+        if post is None:
+            skipped.append(PostOutcome(record.id, record.title, None, "skipped",
+                                       "no stored post to publish; run `sokbo run` again"))
+            continue
+        yield record, post
