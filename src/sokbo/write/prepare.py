@@ -81,8 +81,28 @@ def _glued(text: str) -> bool:
 
 
 def _fragment(tokens) -> bool:
-    """A piece cut from a sentence: it opens with a particle or an ending ("는 2012년과…")."""
-    return bool(tokens) and (tokens[0].tag.startswith(("J", "E")) or tokens[0].tag == "XSN")
+    """A piece cut from a sentence: it opens with a particle, an ending or a bound noun
+    ("는 2012년과…", "등 배 의원 지지자들의…")."""
+    return bool(tokens) and (tokens[0].tag.startswith(("J", "E"))
+                             or tokens[0].tag in ("XSN", "NNB"))
+
+
+# a sound bite left inside a sentence of a page without line breaks: [이름/직함 : "…"]; an
+# outlet's name in brackets mid-sentence marks sub-headlines glued before the lead
+# ("… [서울경제] 여야가")
+SOUND_BITE = re.compile(r"\[[^\[\]/]{1,24}/[^\[\]:：]{1,40}[:：]|\S\s+\[[가-힣A-Za-z]{2,8}\]\s")
+
+
+def _glued_headlines(text: str, tokens) -> bool:
+    """Sub-headlines a page without line breaks glued to a sentence ("…의결 韓, 법원에 가처분
+    신청할 듯 지선 … 국민의힘이 끝내 …"): a … outside quotes after words with no verb ending."""
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    bare = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+    cut = bare.find("…")
+    if cut < 0 or cut > len(bare) - 10:
+        return False
+    return not any(t.tag in ("EF", "EC") and t.start < cut
+                   and not any(a <= t.start < b for a, b in quoted) for t in tokens)
 
 
 def _quote_piece(text: str) -> bool:
@@ -197,7 +217,9 @@ def prepare_story(story: Story) -> Material:
             raw.append((rank, article, s))
     tokens = tokenize_many([s.text for _, _, s in raw])
     keep = [(r, a, s) for (r, a, s), toks in zip(raw, tokens, strict=True)
-            if s.id in quoted or s.id in templated or not _fragment(toks)]
+            if s.id in quoted or s.id in templated
+            or not (_fragment(toks) or _glued_headlines(s.text, toks)
+                    or SOUND_BITE.search(s.text))]
     formal = to_formal_many([s.text for _, _, s in keep])
     cands: list[Candidate] = []
     where: dict[str, int] = {}

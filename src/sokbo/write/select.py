@@ -16,6 +16,9 @@ from sokbo.write.prepare import Candidate, Material
 from sokbo.write.refer import anonymous, full_name_for
 
 NEAR_DUPLICATE = 0.40
+# two outlets' sentences are one claim at a lower bar: cosine, or shared nouns (Jaccard)
+CROSS_OUTLET_DUPLICATE = 0.28
+CROSS_OUTLET_NOUNS = 0.35
 # the same fact from two outlets shares its figures: "96억 달러", "18.2%"
 FIGURE = re.compile(
     r"\d[\d,.]*\s*(?:%|퍼센트|억|만|천|조|원|달러|명|개|건|km|㎞|배|위|차례|시간|살|세|년|월|일)?"
@@ -139,6 +142,7 @@ def select_sentences(m: Material, values: Sequence[float], sim, limit: int, *,
     """
     cands = m.cands
     figures = [figures_of(c.text) for c in cands]
+    nouns = [_nouns(c.text) for c in cands]
     seen_quotes: list[str] = []
     chosen: list[int] = []
 
@@ -147,6 +151,11 @@ def select_sentences(m: Material, values: Sequence[float], sim, limit: int, *,
                for j in chosen):
             return True
         if any(is_same_claim(sim[i, j], figures[i], figures[j]) for j in chosen):
+            return True
+        # another outlet says the same thing in its own words: fewer shared words suffice
+        if any(cands[i].article != cands[j].article and (
+                sim[i, j] >= CROSS_OUTLET_DUPLICATE
+                or _jaccard(nouns[i], nouns[j]) >= CROSS_OUTLET_NOUNS) for j in chosen):
             return True
         mine = _quotes(cands[i].text)
         return any(q in s or s in q for q in mine for s in seen_quotes)
@@ -171,6 +180,10 @@ def select_sentences(m: Material, values: Sequence[float], sim, limit: int, *,
             chosen.append(j)
             seen_quotes.extend(_quotes(cands[j].text))
     return _drop_strays(cands, chosen)
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
 
 
 def _nouns(text: str) -> set[str]:
