@@ -207,6 +207,13 @@ def runs(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def said(c: Candidate) -> str:
+    """What a sentence says: a quote's words without its speaker and verb, else the text."""
+    if c.template == "quote":
+        return next((s.text for s in c.slots if s.name == "quote"), c.text)
+    return c.text
+
+
 class Phraser:
     """Headings for one post: remembers the main nouns already used."""
 
@@ -222,7 +229,7 @@ class Phraser:
             if HEADING_MIN <= len(c) <= HEADING_MAX
         ]
         # how distinctive a word is for each section: in it, and rare in the others
-        self.section_terms = [Counter(t for i in sec for t in _content_terms(cands[i].text))
+        self.section_terms = [Counter(t for i in sec for t in _content_terms(said(cands[i])))
                               for sec in sections]
         df = Counter(t for c in self.section_terms for t in c)
         n = max(len(sections), 1)
@@ -242,7 +249,7 @@ class Phraser:
 
     def heading(self, section: int, sentences: list[int]) -> str:
         terms = self.section_terms[section] if section < len(self.section_terms) else Counter(
-            t for i in sentences for t in _content_terms(self.cands[i].text))
+            t for i in sentences for t in _content_terms(said(self.cands[i])))
         # a post of one section is about what its headline says
         floor = 0.3 if len(self.section_terms) == 1 else 0.6
         for pool in (self.subheads, self.clauses):
@@ -258,7 +265,7 @@ class Phraser:
     def run_heading(self, sentences: list[int], terms: Counter) -> str:
         best, best_score = "", 0.0
         for rank, i in enumerate(sentences):
-            text = self.cands[i].text
+            text = said(self.cands[i])
             ws = words(text)
             final = max((k for k, w in enumerate(ws) if w.predicate), default=len(ws))
             for phrase, a, b in runs(text):
@@ -287,7 +294,7 @@ class Phraser:
         """'○○ 측 입장' when the section is one party's statements; else its top noun phrase."""
         speakers = Counter()
         for i in sentences:
-            text = self.cands[i].text
+            text = said(self.cands[i])
             m = re.match(r"^([가-힣A-Za-z]{2,10}(?:\s[가-힣]{1,4})?)(?:은|는|이|가)\s", text)
             if m and SAYS.search(text):
                 speakers[m.group(1)] += 1
@@ -296,18 +303,19 @@ class Phraser:
             if n * 2 >= len(sentences) and self._free(f"{who} 측 입장"):
                 return f"{who} 측 입장"
         for i in sentences:
-            for phrase, _, _ in runs(self.cands[i].text):
+            for phrase, _, _ in runs(said(self.cands[i])):
                 if self._free(phrase):
                     return phrase
         for i in sentences:  # the most telling noun phrase whose head is still free
-            text = self.cands[i].text
+            text = said(self.cands[i])
             found = highlight(text, {t: 1.0 for t in terms_of(text) if t not in self.used})
             if found and self._free(found):
                 return found
         for i in sentences:  # never an empty heading, even if its head repeats
-            for phrase, _, _ in runs(self.cands[i].text):
+            for phrase, _, _ in runs(said(self.cands[i])):
                 return phrase
-            found = highlight(self.cands[i].text, {t: 1.0 for t in terms_of(self.cands[i].text)})
+            words_ = said(self.cands[i])
+            found = highlight(words_, {t: 1.0 for t in terms_of(words_)})
             if found:
                 return found
         return self.clauses[0] if self.clauses else ""
@@ -343,8 +351,10 @@ def highlight(text: str, weights: dict[str, float], avoid: Sequence[str] = ()) -
                 continue
             if span[0].text in WEAK_START or span[0].tags[0] in ("SN",) and len(span) == 1:
                 continue
-            if any(a and (a in phrase or phrase in a) for a in avoid):
+            if any(name and (name in phrase or phrase in name) for name in avoid):
                 continue
+            if len(span) == 1 and len(phrase) < 3 and not set(span[0].tags) & {"NNP", "SL", "SN"}:
+                continue  # one short common noun (얘기, 병원) points at nothing
             score = sum(weights.get(t, 0.0) for t in _content_terms(phrase))
             if score > best_score:
                 best, best_score = phrase, score

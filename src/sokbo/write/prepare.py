@@ -93,6 +93,10 @@ def _fragment(tokens) -> bool:
 SOUND_BITE = re.compile(r"\[[^\[\]/]{1,24}/[^\[\]:：]{1,40}[:：]|\S\s+\[[가-힣A-Za-z]{2,8}\]\s")
 
 
+# a page's own help-line paragraph (often an outdated number): sokbo appends the current one
+HELP_LINE = re.compile(r"(?:자살예방|생명의)\s?(?:상담)?전화|청소년\s?전화\s?1388|정신건강\s?위기")
+
+
 def _glued_headlines(text: str, tokens) -> bool:
     """Sub-headlines a page without line breaks glued to a sentence ("…의결 韓, 법원에 가처분
     신청할 듯 지선 … 국민의힘이 끝내 …"): a … outside quotes after words with no verb ending."""
@@ -219,7 +223,7 @@ def prepare_story(story: Story) -> Material:
     keep = [(r, a, s) for (r, a, s), toks in zip(raw, tokens, strict=True)
             if s.id in quoted or s.id in templated
             or not (_fragment(toks) or _glued_headlines(s.text, toks)
-                    or SOUND_BITE.search(s.text))]
+                    or SOUND_BITE.search(s.text) or HELP_LINE.search(s.text))]
     formal = to_formal_many([s.text for _, _, s in keep])
     cands: list[Candidate] = []
     where: dict[str, int] = {}

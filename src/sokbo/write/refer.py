@@ -138,11 +138,14 @@ def full_name_for(person: Person, texts: list[str]) -> str:
     if role == "씨":
         return ""
     if len(surname) > 1:  # a foreign surname: the article writes "파비오 모스카 교수"
+        from sokbo.korean.kiwi import tokenize
+
         foreign = re.compile(rf"(?<![가-힣])([가-힣]{{2,6}})\s{re.escape(surname)}\s"
                              rf"(?:[가-힣A-Za-z·]+\s){{0,3}}\d?{re.escape(role)}")
         for t in texts:
             m = foreign.search(t)
-            if m:
+            # a given name, not a noun before a Korean full name ("화학과 이해신 교수")
+            if m and [x.tag for x in tokenize(m.group(1))] == ["NNP"]:
                 return f"{m.group(1)} {surname}"
         return ""
     pattern = re.compile(
