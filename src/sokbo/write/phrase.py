@@ -335,7 +335,14 @@ def choose_title(story: Story, max_chars: int) -> str:
 def highlight(text: str, weights: dict[str, float], avoid: Sequence[str] = ()) -> str:
     """The weightiest noun phrase of a card paragraph, from a word's start to the end of a
     word's stem (a particle after it stays outside): never part of a word, never a speaker's
-    name from ``avoid`` (the point is what was said)."""
+    name from ``avoid`` (the point is what was said); one short common noun only if nothing
+    longer stands out."""
+    return (_highlight(text, weights, avoid, short=False)
+            or _highlight(text, weights, avoid, short=True))
+
+
+def _highlight(text: str, weights: dict[str, float], avoid: Sequence[str], *,
+               short: bool) -> str:
     ws = words(text)
     best, best_score = "", 0.0
     for a in range(len(ws)):
@@ -353,8 +360,9 @@ def highlight(text: str, weights: dict[str, float], avoid: Sequence[str] = ()) -
                 continue
             if any(name and (name in phrase or phrase in name) for name in avoid):
                 continue
-            if len(span) == 1 and len(phrase) < 3 and not set(span[0].tags) & {"NNP", "SL", "SN"}:
-                continue  # one short common noun (얘기, 병원) points at nothing
+            if (not short and len(span) == 1 and len(phrase) < 3
+                    and not set(span[0].tags) & {"NNP", "SL", "SN"}):
+                continue  # one short common noun (얘기, 병원) points at little
             score = sum(weights.get(t, 0.0) for t in _content_terms(phrase))
             if score > best_score:
                 best, best_score = phrase, score
