@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from sokbo.cluster.days import batch_blocks, batch_labels
 from sokbo.cluster.stored import add_items, stored_labels, story_done
-from sokbo.cluster.terms import Item, epoch
+from sokbo.cluster.terms import Item, day_of, epoch
 from sokbo.dates import KST
 from sokbo.store import Store
 
@@ -48,8 +48,10 @@ def stores(draw, max_items: int = 40):
     return items, [b for b in batches if b]
 
 
-def scratch(items: list[Item], threshold: float = 0.1) -> dict[str, str]:
-    return batch_labels(batch_blocks(items, window_hours=72.0, idf_days=30), threshold)
+def scratch(items: list[Item], threshold: float = 0.1, idf_days: int = 30,
+            window_hours: float = 72.0) -> dict[str, str]:
+    return batch_labels(batch_blocks(items, window_hours=window_hours, idf_days=idf_days),
+                        threshold)
 
 
 def incremental(batches: list[list[Item]], **kw) -> dict[str, str]:
@@ -66,11 +68,14 @@ def test_any_arrival_order_and_batch_split_gives_the_stories_of_one_batch(data) 
     assert incremental(batches) == scratch(items)
 
 
-@settings(max_examples=30, deadline=None)
-@given(stores(max_items=25), st.floats(0.02, 0.6))
-def test_the_same_at_any_threshold(data, threshold: float) -> None:
+@settings(max_examples=40, deadline=None)
+@given(stores(max_items=25), st.floats(0.02, 0.6), st.integers(1, 10),
+       st.sampled_from([6.0, 24.0, 72.0, 120.0]))
+def test_the_same_at_any_parameters(data, threshold: float, idf_days: int,
+                                    window_hours: float) -> None:
     items, batches = data
-    assert incremental(batches, threshold=threshold) == scratch(items, threshold)
+    got = incremental(batches, threshold=threshold, idf_days=idf_days, window_hours=window_hours)
+    assert got == scratch(items, threshold, idf_days, window_hours)
 
 
 @settings(max_examples=30, deadline=None)
@@ -93,6 +98,23 @@ def test_changed_and_resent_articles_give_the_stories_of_the_final_articles(data
     resent = {it.id for it in items[:3]} - set(edits)
     expect = scratch([edits.get(it.id, it) if it.id not in resent else it for it in final])
     assert got == expect
+
+
+@settings(max_examples=30, deadline=None)
+@given(stores(max_items=40), st.integers(1, 4))
+def test_runs_day_after_day_move_the_saved_frequencies_on(data, idf_days: int) -> None:
+    """One run a day, in order (as under `sokbo watch`), with a short IDF window: each run
+    starts from the frequencies the run before saved, moved on by a day."""
+    items, _ = data
+    by_day: dict[int, list[Item]] = {}
+    for it in items:
+        by_day.setdefault(day_of(it.time), []).append(it)
+    with Store(":memory:") as store:
+        for day in sorted(by_day):
+            half = len(by_day[day]) // 2
+            for batch in (by_day[day][:half], by_day[day][half:]):
+                add_items(store, batch, **{**PARAMS, "idf_days": idf_days})
+        assert stored_labels(store) == scratch(items, idf_days=idf_days)
 
 
 def test_new_parameters_recluster_everything() -> None:

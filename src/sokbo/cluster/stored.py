@@ -12,9 +12,11 @@ Tables (migration ``0006_cluster_index`` in ``store.py``):
 - ``cluster_state``: the parameters the labels were computed with; other ones redo everything.
 
 A store written by sokbo 0.1 (articles, no ``article_terms``) is analysed once, on first use;
-its posts stand as they are. A run with articles touching days d₁ ≤ d₂ … redoes days d₁, d₁+1, … (``cluster.days``) from the
-stored state before d₁; since a day depends only on earlier days, the result equals clustering
-every stored article from scratch.
+its posts stand as they are. A run with articles touching days d₁ ≤ d₂ … redoes days d₁,
+d₁+1, … (``cluster.days``) from the stored state before d₁; since a day depends only on
+earlier days, the result equals clustering every stored article from scratch. The document
+frequencies of the 30 days before the last day are saved, so that a run adding to the last
+day (or starting the next one) does not count them again.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ import logging
 import sqlite3
 import time as _time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -154,7 +156,7 @@ def add_items(
     """Store ``items`` (already analysed; read once, in chunks) and bring the stories up to
     date; see :func:`assign_stories`. Every item needs a time. ``stories=False`` skips
     listing the stories to write (benches)."""
-    params = Params(threshold, window_hours, idf_days)
+    params = Params(float(threshold), float(window_hours), int(idf_days))
     result = Assignment()
     with store.transaction() as db:
         touched: set[int] = set()
@@ -281,20 +283,21 @@ def _replay(db: sqlite3.Connection, first_day: int, params: Params, changed: set
         (r[0], None) for r in db.execute(
             "SELECT DISTINCT day FROM article_terms WHERE day BETWEEN ? AND ? ORDER BY day",
             (lo, first_day - 1)))
-    saved = _saved_df(db, lo, first_day - 1)
-    if saved is not None:
-        vectors.load(*saved)
+    saved = _saved_df(db, vectors, lo, first_day - 1)
     start = day_start(first_day)
-    recent: deque[Item] = deque()
+    recent_lo = day_of(start - window)
+    loaded: dict[int, list[tuple[Item, str | None]]] = {}
     for k, (day, _) in enumerate(in_df):
-        if saved is not None and day < day_of(start - window):
-            continue
-        day_items = _day_items(db, day)
-        items = [it for it, _ in day_items]
-        in_df[k] = (day, items)
-        for it, joined in day_items:
-            if saved is None:
+        if saved and day < recent_lo:
+            continue  # counted in the saved frequencies, and too old to be recent
+        loaded[day] = _day_items(db, day)
+        in_df[k] = (day, [it for it, _ in loaded[day]])
+        if not saved:
+            for it, _ in loaded[day]:
                 vectors.add(it)
+    recent: deque[Item] = deque()
+    for day, day_items in _days(db, recent_lo, first_day - 1, skip=loaded):
+        for it, joined in loaded.get(day, day_items):
             if it.time is not None and it.time >= start - window:
                 recent.append(it)
                 book.joined[it.id] = joined or it.id
@@ -333,15 +336,28 @@ def _replay(db: sqlite3.Connection, first_day: int, params: Params, changed: set
     _mark_pending(db, old_alias, book.alias, old_labels, new_labels, changed)
 
 
-def _saved_df(db: sqlite3.Connection, lo: int, hi: int) -> tuple[int, dict[str, int]] | None:
-    """The saved document frequencies of days lo … hi, if that is the window saved."""
+def _saved_df(db: sqlite3.Connection, vectors: Vectors, lo: int, hi: int) -> bool:
+    """Load into ``vectors`` the document frequencies of days lo … hi from the saved window
+    (days a … b, saved by the last replay, whose last day was b + 1): as saved when it is that
+    very window (a run adding to the last day), else moved on by the days between (the first
+    run of a new day). False when the saved window cannot give it (a run touching older days).
+    """
     row = db.execute("SELECT value FROM cluster_state WHERE key = 'df'").fetchone()
     if row is None:
-        return None
+        return False
     saved = json.loads(row[0])
-    if saved.get("lo") != lo or saved.get("hi") != hi:
-        return None
-    return int(saved["docs"]), saved["counts"]
+    a, b = int(saved["lo"]), int(saved["hi"])
+    if not (a <= lo and b <= hi and lo <= b + 1):
+        return False
+    vectors.load(int(saved["docs"]), saved["counts"])
+    for _day, day_items in list(_days(db, a, lo - 1)):
+        for it, _ in day_items:
+            vectors.remove(it)
+            vectors.forget(it)
+    for _day, day_items in _days(db, b + 1, hi):
+        for it, _ in day_items:
+            vectors.add(it)
+    return True
 
 
 def _save_df(db: sqlite3.Connection, lo: int, hi: int, vectors: Vectors) -> None:
@@ -428,11 +444,13 @@ def _day_items(db: sqlite3.Connection, day: int) -> list[tuple[Item, str | None]
         "ORDER BY time, article_id", (day,))]
 
 
-def _days(db: sqlite3.Connection, lo: int, hi: int):  # -> Iterator[(day, [(Item, joined)])]
+def _days(db: sqlite3.Connection, lo: int, hi: int,
+          skip: Container[int] = ()):  # -> Iterator[(day, [(Item, joined)])]
+    """Each day lo … hi that has articles, with its articles (not read for days in ``skip``)."""
     days = [r[0] for r in db.execute(
         "SELECT DISTINCT day FROM article_terms WHERE day BETWEEN ? AND ? ORDER BY day", (lo, hi))]
     for day in days:
-        yield day, _day_items(db, day)
+        yield day, [] if day in skip else _day_items(db, day)
 
 
 def _sizes(db: sqlite3.Connection, book: StoryBook, labels: set[str],
