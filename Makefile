@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps clean bench fuzz
+.PHONY: run test install system-deps clean bench fuzz install-check
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -39,6 +39,16 @@ system-deps:
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
+
+# A fresh install as a user makes it: a new venv with the pip bundled with Python (23.2.1 on
+# 3.11, which resolves extras badly), `pip install .`, then `sokbo run` on the demo corpus.
+install-check:
+	rm -rf build/install-check
+	$(PY) -m venv build/install-check/venv
+	build/install-check/venv/bin/pip --version
+	build/install-check/venv/bin/pip install -q .
+	cd build/install-check && venv/bin/sokbo run --out out > run.txt 2>&1 || { cat run.txt; exit 1; }
+	@ls build/install-check/out/_posts/* >/dev/null && echo "install-check: ok ($$(ls build/install-check/out/_posts | wc -l) posts)"
 
 # Long fuzzing run: >= 100,000 generated and mutated inputs over every untrusted entry point,
 # on FUZZ_JOBS processes; prints entry point -> inputs -> crashes and fails on any crash.

@@ -89,10 +89,11 @@ def report_internal_error(exc: BaseException, source: str | None = None) -> str:
     with _lock:
         _count += 1
         path = _write(exc, source)
-    what = f"{type(exc).__name__}: {_one_line(str(exc))}".rstrip(": ")
-    where = f" while reading {_one_line(source, 200)}" if source else ""
+    # the log path comes before the message: summaries cut long lines at the end
+    what = f"{type(exc).__name__}: {_one_line(str(exc), 160)}".rstrip(": ")
+    where = f" while reading {_one_line(source, 120)}" if source else ""
     log = f" (traceback in {path})" if path else " (the traceback could not be written)"
-    return f"internal error{where}: {what}{log}"
+    return f"internal error{where}{log}: {what}"
 
 
 def item_failed(exc: BaseException, source: str | None = None) -> InternalError:
