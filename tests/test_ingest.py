@@ -122,15 +122,21 @@ def test_bom_only_feed_is_one_line(tmp_path: Path, body: bytes) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_feed_parser_failure_is_a_malformed_feed(monkeypatch: pytest.MonkeyPatch) -> None:
-    import feedparser
+def test_an_item_that_makes_the_feed_parser_fail_costs_only_itself() -> None:
+    # feedparser raised KeyError('tags') on a <category> closed outside its <source>
+    bad = ("<item><title>b</title><link>https://news.example/b</link>"
+           "<source>s<category>정치</source></category></item>")
+    parsed = read_feed(_feed(_item("https://news.example/a"), bad,
+                             _item("https://news.example/c")), "file:///f.xml", "f.xml")
+    assert [i.url for i in parsed.items] == ["https://news.example/a", "https://news.example/c"]
+    assert parsed.skipped == ["f.xml: feed item 2 could not be parsed, skipped"]
+    assert parsed.title == "시험 피드"
 
-    def broken(*_a: object, **_k: object) -> None:
-        raise KeyError("tags")  # what feedparser's loose parser raised on "<item<category…"
 
-    monkeypatch.setattr(feedparser, "parse", broken)
+def test_a_feed_the_parser_fails_on_without_items_is_one_line() -> None:
     with pytest.raises(InputError, match="malformed feed: the parser failed"):
-        read_feed(_feed(_item("https://news.example/a")), "file:///f.xml", "f.xml")
+        read_feed('<rss version="2.0"><channel><source><category>x</source></category>'
+                  "</channel></rss>", "file:///f.xml", "f.xml")
 
 
 def test_noscript_body_over_http_is_reported_with_its_real_reason(tmp_path: Path) -> None:

@@ -111,24 +111,17 @@ def read_feed(
     feedparser as UTF-8 in a stream: feedparser treats a bare ``str``/``bytes`` argument as a
     URL or file name first, which a hostile body must never trigger.
     """
-    import io
-
-    import feedparser
-
     text = decode_text(data, source, content_type) if isinstance(data, bytes) else data
     text = _XML_DECL_ENCODING.sub(r"\1", text, count=1)
     if not text.strip("\ufeff \t\r\n"):
         raise InputError("feed is empty", source=source)
     try:
-        parsed = feedparser.parse(
-            io.BytesIO(text.encode("utf-8", "replace")),
-            response_headers={"content-type": "application/xml; charset=utf-8"},
-        )
+        parsed = _feedparser(text)
+        entries: list[dict | None] = list(parsed.get("entries") or [])
     except Exception as e:  # noqa: BLE001 - feedparser's loose parser trips on hostile markup
-        # (KeyError on "<item<category…"): that is a malformed feed, not a bug of ours
-        raise InputError(f"malformed feed: the parser failed ({type(e).__name__})",
-                         source=source) from e
-    entries = parsed.get("entries") or []
+        # (KeyError on a <category> closed outside its <source>): not a bug of ours; read the
+        # items one by one so that the bad one costs only itself
+        parsed, entries = _parse_items_apart(text, source, e)
     if parsed.get("bozo") and not entries:
         why = parsed.get("bozo_exception", "unreadable")
         raise InputError(_one_line(f"malformed feed: {why}"), source=source)
@@ -142,6 +135,9 @@ def read_feed(
     items: list[FeedItem] = []
     skipped: list[str] = []
     for n, entry in enumerate(entries, 1):
+        if entry is None:
+            skipped.append(f"{source}: feed item {n} could not be parsed, skipped")
+            continue
         try:
             item = _feed_item(entry, base, feed_title)
         except InputError as e:
@@ -154,6 +150,45 @@ def read_feed(
             continue
         items.append(item)
     return ParsedFeed(items=items, skipped=skipped, title=feed_title)
+
+
+def _feedparser(text: str) -> dict:
+    """feedparser on a decoded feed, given as a UTF-8 stream (never as a URL or path)."""
+    import io
+
+    import feedparser
+
+    return feedparser.parse(
+        io.BytesIO(text.encode("utf-8", "replace")),
+        response_headers={"content-type": "application/xml; charset=utf-8"},
+    )
+
+
+_FEED_ITEM = re.compile(r"<(item|entry)\b.*?</\1\s*>", re.S | re.I)
+
+
+def _parse_items_apart(text: str, source: str, error: Exception) -> tuple[dict, list[dict | None]]:
+    """Each <item>/<entry> parsed inside the feed's own head and tail; None for one that
+    fails. Used only when the whole document makes feedparser fail."""
+    found = list(_FEED_ITEM.finditer(text))
+    if not found:
+        raise InputError(f"malformed feed: the parser failed ({type(error).__name__})",
+                         source=source) from error
+    head, tail = text[: found[0].start()], text[found[-1].end():]
+    try:
+        parsed = _feedparser(head + tail)
+    except Exception:  # noqa: BLE001 - the channel itself is broken: no title, items still
+        parsed = {"version": "rss"}
+    entries: list[dict | None] = []
+    for m in found:
+        try:
+            one = _feedparser(head + m.group(0) + tail).get("entries") or []
+        except Exception:  # noqa: BLE001 - this item is the one the parser trips on
+            one = []
+        entries.append(one[0] if len(one) == 1 else None)
+    log.warning("feed %s made the parser fail (%s); read item by item", source,
+                type(error).__name__)
+    return parsed, entries
 
 
 def _feed_item(entry: dict, base: str, feed_title: str | None) -> FeedItem:

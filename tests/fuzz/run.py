@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -30,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-inputs", type=int, default=0)
     ap.add_argument("--scale", type=float, default=1.0, help="multiply every example count")
     ap.add_argument("--dir", type=Path, default=HERE.parent / "artifacts" / "fuzz")
-    ap.add_argument("--hang", type=float, default=10.0, help="seconds before an input hangs")
+    ap.add_argument("--hang", type=float, default=30.0, help="seconds before an input hangs")
     args, pytest_args = ap.parse_known_args(argv)
 
     shutil.rmtree(args.dir, ignore_errors=True)
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in range(args.jobs):
         log = open(args.dir / f"pytest-{n}.log", "w")  # noqa: SIM115 - closed below
         cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-               str(HERE), *pytest_args]
+               *(pytest_args or [str(HERE)])]
         procs.append((subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
                                        cwd=HERE.parent.parent), log))
     codes = []
@@ -51,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         codes.append(proc.wait())
         log.close()
     minutes = (time.monotonic() - start) / 60
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_minutes = (usage.ru_utime + usage.ru_stime) / 60
 
     points: dict[str, dict] = {}
     finished = 0
@@ -60,8 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, p in data["entry_points"].items():
             into = points.setdefault(name, {"inputs": 0, "rejected": 0, "crashes": 0,
                                             "sites": {}})
-            for k in ("inputs", "rejected", "crashes"):
-                into[k] += p[k]
+            for k in ("inputs", "rejected", "crashes", "cpu_seconds"):
+                into[k] = into.get(k, 0) + p.get(k, 0)
             for key, site in p["sites"].items():
                 have = into["sites"].setdefault(key, dict(site, count=0))
                 have["count"] += site["count"]
@@ -70,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(p["inputs"] for p in points.values())
     crashes = sum(p["crashes"] for p in points.values())
     print(f"\n{total:,} inputs, {crashes:,} crashes in {minutes:.1f} min on {args.jobs} "
-          f"processes; details in {args.dir}")
+          f"processes ({cpu_minutes:.1f} CPU min); details in {args.dir}")
     for name in sorted(points):
         for key, site in points[name]["sites"].items():
             print(f"  {name}: {site['count']}× {key}: {site['message']}  {site['example']}")

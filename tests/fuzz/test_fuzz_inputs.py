@@ -1,6 +1,7 @@
 """Fuzzing the input side: pages, feeds, JSONL, text files, config (see harness.py)."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from hypothesis import strategies as st
@@ -18,10 +19,10 @@ from fuzz.seeds import (
     generated_pages,
 )
 
-pages = EntryPoint("pages", fuzz_examples=24_000)
-feeds = EntryPoint("feeds", fuzz_examples=24_000)
-jsonl = EntryPoint("jsonl", fuzz_examples=12_000)
-texts = EntryPoint("text files", fuzz_examples=8_000)
+pages = EntryPoint("pages", fuzz_examples=30_000)
+feeds = EntryPoint("feeds", fuzz_examples=35_000)
+jsonl = EntryPoint("jsonl", fuzz_examples=10_000)
+texts = EntryPoint("text files", fuzz_examples=6_000)
 config = EntryPoint("config", fuzz_examples=12_000)
 
 
@@ -71,3 +72,42 @@ def test_fuzz_config(tmp_path: Path) -> None:
         make_fetcher(settings).close()  # the HTTP settings must be usable, not only typed
 
     config.fuzz(st.one_of(generated_configs(), mutated([CONFIG], max_ops=3)), target=load)
+
+
+local_feeds = EntryPoint("local feeds", fuzz_examples=5_000, test_examples=20)
+
+
+@st.composite
+def local_sites(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """A feed file linking page files beside it (some links drawn, some pointing at them)."""
+    pages = draw(st.lists(st.one_of(mutated(PAGES, max_ops=2), generated_pages()), max_size=3))
+    feed = draw(st.one_of(generated_feeds(), mutated(FEEDS, max_ops=2)))
+    for k in range(len(pages)):
+        for link in ("https://news.example/a/1", "hanbit-busan-wind.html",
+                     "onnuri-satellite-badabyeol.html"):
+            if link in feed and draw(st.booleans()):
+                feed = feed.replace(link, f"page-{k}.html", 1)
+    return feed, pages
+
+
+def test_fuzz_local_feeds(tmp_path: Path) -> None:
+    from newssite import fast_settings
+
+    from sokbo.sources import read_inputs
+    from sokbo.store import Store
+
+    settings = fast_settings(tmp_path / "out")
+    with Store(tmp_path / "state.db") as store:
+        def read(site: tuple[str, list[str]]) -> None:
+            feed, pages = site
+            folder = tmp_path / "site"
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            for k, page in enumerate(pages):
+                (folder / f"page-{k}.html").write_text(page, "utf-8", errors="replace")
+            (folder / "feed.xml").write_text(feed, "utf-8", errors="replace")
+            result = read_inputs(settings, [str(folder / "feed.xml")], store)
+            bad = [e for e in result.errors if "\n" in e or "\r" in e]
+            assert not bad, f"an error line is not one line: {bad[0]!r}"
+
+        local_feeds.fuzz(local_sites(), target=read)

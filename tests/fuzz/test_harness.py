@@ -56,6 +56,7 @@ def test_an_internal_error_caught_inside_is_a_crash() -> None:
     assert ep.run(target, 0) is not None and ep.crashes == 1
 
 
+@pytest.mark.skipif(harness.FUZZING, reason="the normal test run's behaviour")
 def test_fuzz_fails_on_the_first_crash_in_the_test_run() -> None:
     ep = EntryPoint("selftest-fuzz", register=False, test_examples=20)
     with pytest.raises(AssertionError, match="ZeroDivisionError"):
