@@ -212,6 +212,6 @@ def test_a_crashing_lint_exits_3_and_names_the_post(tmp_path: Path, monkeypatch)
     assert result.exit_code == EXIT_INTERNAL
     errors = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(errors) == 1 and str(bad) in errors[0] and "ValueError" in errors[0]
-    log = Path(errors[0].rsplit("traceback in ", 1)[1].rstrip(")"))
+    log = Path(errors[0].split("traceback in ", 1)[1].split(")", 1)[0])
     assert log.is_file() and "simulated linter bug" in log.read_text(encoding="utf-8")
     assert "1 file checked" in result.stdout  # the good post is still reported
