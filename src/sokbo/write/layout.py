@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sokbo.shapes import Shape, shape_named
 from sokbo.write.prepare import Candidate
 
+POINTS_BACK = re.compile(r"(?<![가-힣])(?:이|그|해당|이런|그런|이러한|그러한|이같은|이 같은)\s"
+                         r"(?=[가-힣])")
 # the story's lead is in its summary unless it cannot stand there (chosen on summ/dev)
 LEAD_WEIGHT = 3.0
 # a story with this many usable sentences gets one more summary sentence (within 3–5)
@@ -148,8 +151,10 @@ def choose_cards(cands: Sequence[Candidate], body: Sequence[int], excerpt: Seque
                 return False
         return True
 
+    # a card stands before the story: nothing in it may point back ("이 곰을", "해당 직원은")
     eligible = [i for i in body
-                if not cands[i].leans and i not in leaned_on and introduced(i)]
+                if not cands[i].leans and i not in leaned_on and introduced(i)
+                and not POINTS_BACK.search(cands[i].text)]
     found = {
         i: [m for m in mentions(tokenize(cands[i].text))
             if not m.abbreviation and (m.kind == "name" or m.has_unit)]

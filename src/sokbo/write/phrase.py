@@ -153,10 +153,19 @@ def _opens_phrase(ws: list[Word], a: int) -> bool:
     return last.startswith(("J", "E")) and last not in ("JKG", "ETM")
 
 
+# verbs that work as postpositions: "유족을 | 위해", "정부에 | 대해" end no clause
+POSTPOSITION_VERBS = re.compile(r"^(?:위해|위한|대해|대한|통해|통한|따라|따른|관련해|관련한|비롯해|"
+                                r"향해|향한|두고|놓고|앞두고|거쳐|걸쳐)")
+# words a heading does not end on: adverbial nouns and time words ("…아들을 동시", "…처음")
+WEAK_END = {"동시", "처음", "이후", "당시", "최근", "현재", "이번", "오늘", "이날", "가운데",
+            "경우", "때문", "정도", "이상", "이하", "사이", "중", "속", "뒤", "후", "전", "앞",
+            "측"}
+
+
 def _closes_clause(word: Word, after: Word | None = None) -> bool:
     """A predicate that ends a clause (not a modifier of a noun that follows, except in a
-    periphrasis: 방문할 수 있다, 떠날 것이다)."""
-    if not any(t in PREDICATE for t in word.tags):
+    periphrasis: 방문할 수 있다, 떠날 것이다; not a postposition: 유족을 위해)."""
+    if not any(t in PREDICATE for t in word.tags) or POSTPOSITION_VERBS.match(word.text):
         return False
     if word.tags[-1] in ("EC", "EF", "SF", "SP", "ETN"):
         return True
@@ -180,7 +189,7 @@ def runs(text: str) -> list[tuple[str, int, int]]:
     ws = words(text)
     out = []
     for b, last in enumerate(ws):
-        if not _ends_well(last) or last.text.endswith(","):
+        if not _ends_well(last) or last.text.endswith(",") or last.stem in WEAK_END:
             continue
         if b + 1 < len(ws) and MEANING_AFTER.match(ws[b + 1].text):
             continue
