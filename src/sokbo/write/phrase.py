@@ -130,6 +130,8 @@ def _ends_well(word: Word) -> bool:
     if not core:
         return False
     form, tag = core[-1]
+    if form == "키" and len(core) > 1:
+        return False  # "추진키로" is 추진하기로 clipped: a verb, not a noun
     if tag in END_TAGS:
         return True
     return tag == "NNB" and len(core) > 1 and core[-2][1] == "SN"  # 27일, 3천 명
