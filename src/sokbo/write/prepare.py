@@ -243,7 +243,8 @@ def prepare_story(story: Story) -> Material:
                 text += "."
                 slots.append(Slot("period", ".", s.source_id, s.index))
             c = Candidate(sentence=s, article=rank, text=text, slots=tuple(slots),
-                          opener=refer.opener(text), people=refer.short_names(text),
+                          opener=refer.opener(text) or refer.anaphor(text),
+                          people=refer.short_names(text),
                           elliptical=refer.elliptical(s.text, tokenize(s.text)))
             cut = refer.THIS_DAY.search(text)
             # a sentence naming its own day before 이날 ("6일 … 이날 오후") leans on nothing
@@ -257,7 +258,7 @@ def prepare_story(story: Story) -> Material:
             if stripped is not None:
                 c.text, meanwhile = stripped
                 c.slots = (*slots, meanwhile)
-                c.opener = refer.opener(c.text)
+                c.opener = refer.opener(c.text) or refer.anaphor(c.text)
         prev = f"{s.source_id}#{s.index - 1}"
         c.previous = where.get(prev)
         where[s.id] = len(cands)

@@ -73,6 +73,16 @@ class Person:
     full: str = ""
 
 
+# a strong anaphor anywhere in a sentence: "…회의에서 이 같은 방안을 논의했다" names no plan
+ANAPHOR = re.compile(r"(?<![가-힣])(이 같은|이같은|이러한|그러한)\s(?=[가-힣])")
+
+
+def anaphor(text: str) -> str | None:
+    """A demonstrative inside the sentence that only its predecessor resolves."""
+    m = ANAPHOR.search(text)
+    return m.group(1) if m else None
+
+
 def opener(text: str) -> str | None:
     """The connective or reference a sentence opens with, if it leans on its predecessor."""
     if SHORT_TITLE.match(text.lstrip("\"'“‘([ ")):
