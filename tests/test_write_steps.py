@@ -293,3 +293,16 @@ def test_provenance_check_catches_a_changed_sentence() -> None:
     bad = replace(post, excerpt=(replace(first, text=first.text.replace("1천", "2천")),
                                  *post.excerpt[1:]))
     assert check_post(bad, [BIKES]) == [bad.excerpt[0]]
+
+
+def test_an_anaphor_stays_with_its_own_outlets_antecedent() -> None:
+    a = article("한빛시가 공공자전거 1천 대를 추가로 도입한다.\n"
+                "김하늘 교통국장은 20일 시청에서 자전거 대여 계획을 발표했다.\n"
+                "새 자전거는 대여소 120곳에 배치된다.\n")
+    b = article("미래은행이 자전거 이용자에게 보험료를 깎아주는 상품을 내놓는다.\n"
+                "도윤서 미래은행 부행장은 20일 간담회에서 이 같은 상품을 소개했다.\n",
+                title="미래은행 자전거 보험 할인", outlet="미래신문", url="https://news.example/b9")
+    post = write_post(Story("s", (a, b)), WriterOptions())
+    said = [s.text for s in post.all_sentences() if s.role != "excerpt"]
+    i = next(k for k, t in enumerate(said) if "이 같은 상품" in t)
+    assert said[i - 1].startswith("미래은행이 자전거 이용자에게")
