@@ -165,6 +165,13 @@ def choose_cards(cands: Sequence[Candidate], body: Sequence[int], excerpt: Seque
         rest = normalise(" ".join([title, *(cands[j].text for j in body if j not in taken)]))
         return all(contains_mention(rest, m) for i in taken for m in found[i])
 
+    def covered_any(taken: list[int]) -> bool:
+        for i in taken:
+            if i not in found:
+                found[i] = [m for m in mentions(tokenize(cands[i].text))
+                            if not m.abbreviation and (m.kind == "name" or m.has_unit)]
+        return covered(taken)
+
     need = 2 * (sentences_per_card + 1)
     taken: list[int] = []
     shared = 0
@@ -179,7 +186,8 @@ def choose_cards(cands: Sequence[Candidate], body: Sequence[int], excerpt: Seque
                 taken.append(i)
                 shared += i in excerpt
     if len(taken) < 4:
-        return []
+        return _cards_with_pairs(cands, body, excerpt, values, sim, eligible, leaned_on,
+                                 introduced, covered_by=lambda ids: covered_any(ids))
     per = min(sentences_per_card, len(taken) // 2 - 1)
     # two heads in reading order, each gathering the most alike of the rest
     heads = sorted(taken[:2], key=body.index)
@@ -191,6 +199,48 @@ def choose_cards(cands: Sequence[Candidate], body: Sequence[int], excerpt: Seque
             pool.remove(best)
             card.append(best)
     return [(sorted(card[:-1], key=body.index), card[-1]) for card in cards]
+
+
+def _cards_with_pairs(cands, body, excerpt, values, sim, eligible, leaned_on, introduced, *,
+                      covered_by) -> list[tuple[list[int], int]]:
+    """Two cards when single sentences are too few: a sentence and the one that leans on it
+    make a card of their own (a fact, then what follows from it), the rest pair up."""
+    pairs = []
+    for lean in body:
+        c = cands[lean]
+        head = c.previous
+        if not (c.leans and c.standalone is None and head in body) or cands[head].leans:
+            continue
+        others = [j for j in body if j != lean and cands[j].previous == head
+                  and cands[j].leans and cands[j].standalone is None]
+        if others or lean in leaned_on or not introduced(head) or not introduced(lean):
+            continue
+        if POINTS_BACK.search(cands[head].text) or head in excerpt or lean in excerpt:
+            continue
+        pairs.append([head, lean])
+    units = [[i] for i in eligible if i not in excerpt] + pairs
+    units.sort(key=lambda u: (-sum(values[i] for i in u) / len(u), body.index(u[0])))
+    chosen: list[list[int]] = []
+    for u in units:
+        ids = [i for v in chosen for i in v]
+        if set(u) & set(ids):
+            continue
+        if covered_by(ids + u):
+            chosen.append(u)
+        cards = sum(1 for v in chosen if len(v) == 2) + sum(1 for v in chosen if len(v) == 1) // 2
+        if cards >= 2:
+            break
+    whole = [v for v in chosen if len(v) == 2]
+    singles = [v[0] for v in chosen if len(v) == 1]
+    if len(whole) + len(singles) // 2 < 2:
+        return []
+    out = [([p], k) for p, k in whole[:2]]
+    while len(out) < 2 and len(singles) >= 2:
+        a = singles.pop(0)
+        b = max(singles, key=lambda j: sim[a, j])
+        singles.remove(b)
+        out.append(([a], b))
+    return sorted(out, key=lambda card: body.index(card[0][0]))
 
 
 def _cohesion(cands: Sequence[Candidate], seq: Sequence[int], sim, cut: int) -> float:
