@@ -280,9 +280,14 @@ class Phraser:
             ws = words(text)
             final = max((k for k, w in enumerate(ws) if w.predicate), default=len(ws))
             for phrase, a, b in runs(text):
-                if not self._free(phrase):
+                # the words' own analysis: no second Kiwi pass over every candidate phrase
+                span = ws[a : b + 1]
+                nouns = [f for w in span for f, t in zip(w.forms, w.tags, strict=True)
+                         if t in ("NNG", "NNP", "SL")]
+                if (nouns[-1] if nouns else phrase) in self.used:
                     continue
-                mine = _content_terms(phrase)
+                mine = [f for w in span for f, t in zip(w.forms, w.tags, strict=True)
+                        if t in CONTENT]
                 if not mine:
                     continue
                 weight = sum(terms[t] * self.idf.get(t, 0.5) for t in set(mine))
