@@ -1,76 +1,27 @@
-"""Headline compression and short noun-phrase headings, built only from source words.
-
-Particles and punctuation are removed by blanking their character spans, never by re-joining
-morphemes, so every kept word stays exactly as the source wrote it (korean-nlp-notes §2).
+"""Short noun-phrase headings built only from source words; titles live in
+:mod:`sokbo.korean.title` (``compress_headline`` is re-exported here for its callers).
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from sokbo.korean.kiwi import get_kiwi, tokenize
-from sokbo.safetext import strip_markup
+from sokbo.korean.kiwi import tokenize
+from sokbo.korean.title import compress_headline, strip_headline_tags
 
-PUNCT_TAGS = {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SB"}
+__all__ = ["compress_headline", "dedupe_words", "fit_words", "make_heading", "noun_phrases",
+           "strip_headline_tags"]
+
 NOUNISH = {"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH", "XSN", "XPN"}
 CONTENT_HEAD = {"NNG", "NNP", "SN", "SL", "SH"}
 # tokens a heading must not start or end with
 WEAK_EDGE = {"NNB", "XSN", "XPN"}
-SPACES = re.compile(r"\s+")
-CLAUSE_MARK = "\x1f"
 SHORT_HEADING = 9  # characters: a heading shorter than this gets a second phrase
-CLAUSE_SEPARATORS = {"…", "...", "..", ",", "|", "/", ";", "ㆍ…"}
 # nouns that make poor heading words (discourse and time words)
 HEADING_STOP = {
     "반면", "한편", "이날", "당시", "이번", "지난달", "지난해", "올해", "내년", "오늘", "이후",
     "가운데", "경우", "때문", "관련", "등", "수", "것", "중", "뒤", "전", "후", "앞", "측",
     "씨", "다만", "또", "바", "데", "이", "그", "최근", "현재", "향후", "이상", "이하", "정도",
 }
-
-
-def compress_headline(headline: str, max_chars: int = 30) -> str:
-    """'푸틴, 시진핑에 '소중한 친구'…10월 방러 초청' → '푸틴 시진핑 소중한 친구 10월 방러 초청'.
-
-    When the result is too long, whole clauses (the parts between '…' or ',') are kept rather
-    than a clause cut mid-way; only a first clause that alone is too long is cut by words.
-    """
-    # markup in a scraped headline ("<img src=x …>") is no words of the title
-    text = SPACES.sub(" ", strip_markup(headline)).strip()
-    tokens = get_kiwi().tokenize(text, oov_handling="rule")
-    marks = [c for c in text]
-    kept_spans = [(t.start, t.start + t.len) for t in tokens
-                  if not (t.tag.startswith("J") or t.tag in PUNCT_TAGS)]
-    for t in tokens:
-        if t.tag.startswith("J") or t.tag in PUNCT_TAGS:
-            a, b = t.start, t.start + t.len
-            # a particle fused into a kept token's span (난 = 나 + ᆫ) must stay
-            if any(ka < b and a < kb for ka, kb in kept_spans):
-                continue
-            fill = CLAUSE_MARK if t.form in CLAUSE_SEPARATORS else " "
-            for i in range(a, b):
-                marks[i] = fill
-    clauses = [SPACES.sub(" ", c).strip().split(" ") for c in "".join(marks).split(CLAUSE_MARK)]
-    seen: set[str] = set()
-    deduped: list[list[str]] = []
-    for clause in clauses:
-        words = []
-        for w in clause:
-            if w and w not in seen:
-                seen.add(w)
-                words.append(w)
-        if words:
-            deduped.append(words)
-    if not deduped:
-        return ""
-    words = list(deduped[0])
-    for clause in deduped[1:]:
-        if len(" ".join(words + clause)) > max_chars:
-            # a clause missing only its last word still reads as a headline
-            if len(clause) >= 3 and len(" ".join(words + clause[:-1])) <= max_chars:
-                words += clause[:-1]
-            break
-        words += clause
-    return fit_words(words, max_chars)
 
 
 def dedupe_words(words: Iterable[str]) -> list[str]:
