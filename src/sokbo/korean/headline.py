@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sokbo.korean.kiwi import tokenize
-from sokbo.korean.title import compress_headline, strip_headline_tags
+from sokbo.korean.title import compress_headline, cut_headline, strip_headline_tags
 
-__all__ = ["compress_headline", "dedupe_words", "fit_words", "make_heading", "noun_phrases",
-           "strip_headline_tags"]
+__all__ = ["compress_headline", "cut_headline", "dedupe_words", "fit_words", "make_heading",
+           "noun_phrases", "strip_headline_tags"]
 
 NOUNISH = {"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH", "XSN", "XPN"}
 CONTENT_HEAD = {"NNG", "NNP", "SN", "SL", "SH"}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sokbo.korean.kiwi import get_kiwi
 from sokbo.safetext import strip_markup
 
-__all__ = ["compress_headline", "strip_headline_tags"]
+__all__ = ["compress_headline", "cut_headline", "strip_headline_tags"]
 
 PUNCT_TAGS = {"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SB"}
 SPACES = re.compile(r"\s+")
@@ -358,3 +358,30 @@ def compress_headline(headline: str, max_chars: int = 30) -> str:
     return _fits(chosen, max_chars) or ""
 
 
+
+
+# a word a cut title must not end on: a modifier or a number waiting for its head
+DANGLING = ("ETM", "MM", "SN", "NR", "XPN", "EC", "JKG")
+NEGATION = re.compile(r"^(?:없|아니|아닌|아냐|않|못|안\b|말고|불가|금지|무산)")
+
+
+def cut_headline(headline: str, max_chars: int = 30) -> str:
+    """The last resort when :func:`compress_headline` finds no faithful title: the first
+    clause of fact cut after a word that ends on a noun, never before a negation (비자 | 없이)
+    and never inside a quote; "" if even that fails. Some of the headline's content is lost,
+    so callers try :func:`compress_headline` on every source headline first."""
+    text = strip_headline_tags(strip_markup(headline))
+    clauses = _dedupe(_clauses(text)) if text else []
+    for clause in sorted(clauses, key=lambda c: (c.quoted, c.order)):
+        words = [b if q else w for w, b, q in zip(clause.words, clause.bare, clause.inside,
+                                                  strict=True)]
+        for k in range(len(words) - 1, 1, -1):
+            if len(" ".join(words[:k])) > max_chars:
+                continue
+            tag = clause.ends[k - 1].split(":")[0]
+            if NEGATION.match(words[k]) or tag in DANGLING or not tag.startswith(("N", "S")):
+                continue
+            if clause.inside[k - 1] and clause.inside[k]:
+                continue
+            return " ".join(words[:k])
+    return ""

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sokbo.korean.headline import compress_headline
+from sokbo.korean.headline import compress_headline, cut_headline
 from sokbo.korean.kiwi import tokenize
 from sokbo.models import Story
 from sokbo.write.prepare import Candidate
@@ -345,7 +345,9 @@ def choose_title(story: Story, max_chars: int) -> str:
         range(len(heads)),
         key=lambda i: (sum(len(sets[i] & sets[j]) for j in range(len(heads)) if j != i), -i),
     )
-    return compress_headline(heads[best], max_chars) or compress_headline(heads[0], max_chars)
+    return (compress_headline(heads[best], max_chars)
+            or next((t for h in heads if (t := compress_headline(h, max_chars))), "")
+            or cut_headline(heads[best], max_chars))
 
 
 def highlight(text: str, weights: dict[str, float], avoid: Sequence[str] = ()) -> str:

@@ -37,6 +37,7 @@ from __future__ import annotations
 from sokbo.korean.transcript.quotes import (
     QUOTE_TEMPLATE,
     TITLE,
+    TITLES,
     Introduction,
     Quote,
     Span,
@@ -58,6 +59,7 @@ from sokbo.korean.transcript.turns import (
 __all__ = [
     "QUOTE_TEMPLATE",
     "TITLE",
+    "TITLES",
     "Introduction",
     "Quote",
     "Span",
