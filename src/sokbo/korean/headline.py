@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from sokbo.korean.kiwi import tokenize
 from sokbo.korean.title import compress_headline, cut_headline, strip_headline_tags
+from sokbo.safetext import strip_markup
 
 __all__ = ["compress_headline", "cut_headline", "dedupe_words", "fit_words", "make_heading",
            "noun_phrases", "strip_headline_tags"]
