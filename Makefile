@@ -22,7 +22,8 @@ run: $(STAMP)
 	  "then open http://127.0.0.1:8000/"
 
 # Debian packages the tests drive for real: Jekyll and Hugo builds, Chromium for browser tests,
-# Nanum fonts for title cards, a WordPress (PHP + MariaDB) for publishing.
+# Nanum fonts for title cards, a WordPress (PHP + MariaDB) for publishing, a PostgreSQL server
+# (the tests start their own, in a temporary folder).
 system-deps:
 	@missing=""; \
 	for p in jekyll hugo chromium; do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -30,11 +31,12 @@ system-deps:
 	[ -f /usr/share/wordpress/wp-settings.php ] || missing="$$missing wordpress"; \
 	[ -x /usr/sbin/mariadbd ] || missing="$$missing mariadb-server"; \
 	php -m 2>/dev/null | grep -qx mysqli || missing="$$missing php-cli php-mysql"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jekyll hugo chromium fonts-nanum \
-	    wordpress php-cli php-mysql mariadb-server >/dev/null; \
+	    wordpress php-cli php-mysql mariadb-server postgresql >/dev/null; \
 	fi
 
 test: $(STAMP) system-deps

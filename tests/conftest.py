@@ -54,3 +54,30 @@ def site():
 
     with LoopbackServer() as srv:
         yield news_site(srv)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server of the test session (tests/pgserver.py); skipped without one."""
+    from pgserver import PostgresServer, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL is not installed (make test installs Debian's postgresql)")
+    server = PostgresServer(bindir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """A fresh, empty PostgreSQL database: its URL."""
+    return pg_server.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Each backend in turn: an SQLite file, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return tmp_path / "state" / "sokbo.db"
+    return request.getfixturevalue("pg_url")

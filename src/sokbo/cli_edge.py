@@ -79,6 +79,11 @@ def environment_error(exc: BaseException) -> str | None:
         for key, line in _SQLITE_ENVIRONMENT.items():
             if key in text:
                 return line
+    if type(exc).__module__.startswith("psycopg") and (
+            "connection" in str(exc).lower() or "server" in str(exc).lower()):
+        # the PostgreSQL state server went away mid-run (no import: psycopg may be absent)
+        return "lost the connection to the state database server: " + \
+            " ".join(str(exc).split())[:200]
     cause = exc.__cause__ or exc.__context__
     return environment_error(cause) if cause is not None and cause is not exc else None
 

@@ -64,7 +64,7 @@ def serve_command(port: int, host: str, site_repo: Path | None, config_path: str
     except SokboError as e:
         _fail(str(e))
     settings = settings.with_overrides(out_dir=Path(out_dir) if out_dir else None)
-    if not settings.db_path.is_file():
+    if not settings.has_state:
         _fail(f"no sokbo state in {settings.out_dir} (no sokbo.db); run "
               f"`sokbo run --out {settings.out_dir}` first, or pass --out")
     if site_repo is not None and not site_repo.is_dir():
@@ -85,7 +85,9 @@ def serve_command(port: int, host: str, site_repo: Path | None, config_path: str
                      allowed_hosts=allowed)
     # bind before saying anything: a busy port is one line and exit 2, not uvicorn's log
     sock = _bind(host.strip("[]"), port)
-    click.echo(f"sokbo: reviewing {settings.db_path} at http://{shown}:{port}/ "
+    from sokbo.database import state_location
+
+    click.echo(f"sokbo: reviewing {state_location(settings.state)} at http://{shown}:{port}/ "
                "(Ctrl+C to stop)", err=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[sock])

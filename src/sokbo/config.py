@@ -51,6 +51,8 @@ class Settings:
     # usable sentences a story needs for the full and the compact post shape (sokbo.shapes)
     min_sentences_full: int = 10
     min_sentences_compact: int = 6
+    store_url: str = ""                    # postgresql://… state server; empty: OUT/sokbo.db
+    jobs: int = 0                          # worker processes for extraction; 0: one per core
 
     @property
     def posts_dir(self) -> Path:
@@ -61,6 +63,21 @@ class Settings:
     @property
     def db_path(self) -> Path:
         return self.out_dir / "sokbo.db"
+
+    @property
+    def state(self) -> str | Path:
+        """Where the state lives: the ``[store] url`` server, else OUT/sokbo.db."""
+        return self.store_url or self.db_path
+
+    @property
+    def has_state(self) -> bool:
+        """A state exists to read: a configured server, or OUT/sokbo.db."""
+        return bool(self.store_url) or self.db_path.is_file()
+
+    @property
+    def workers(self) -> int:
+        """How many processes extract and analyse: ``jobs``, else one per core."""
+        return self.jobs or max(1, os.cpu_count() or 1)
 
     def with_overrides(self, **kw: Any) -> Settings:
         return replace(self, **{k: v for k, v in kw.items() if v is not None})
@@ -82,6 +99,8 @@ def _env_layer() -> dict[str, Any]:
         layer.setdefault("output", {})["dir"] = d
     if f := os.environ.get("SOKBO_FORMAT"):
         layer.setdefault("output", {})["format"] = f
+    if u := os.environ.get("SOKBO_STORE_URL"):  # keeps a password out of sokbo.toml
+        layer.setdefault("store", {})["url"] = u
     return layer
 
 
@@ -241,7 +260,31 @@ def _validate(raw: dict[str, Any], config_path: Path | None) -> Settings:
         **_card_and_site(r),
         min_sentences_full=min_full,
         min_sentences_compact=min_compact,
+        **_store_and_jobs(r),
     )
+
+
+def _store_and_jobs(r: _Reader) -> dict[str, Any]:
+    """[store] url: empty (SQLite in the output folder) or a postgresql:// URL; [run] jobs:
+    0 (one worker per core) to 256."""
+    from sokbo.database import POSTGRES_SCHEMES
+
+    store = r.raw.get("store", {})
+    if not isinstance(store, dict):
+        raise r.fail("[store] must be a table")
+    url = store.get("url", "") or ""
+    if not isinstance(url, str) or (url and not url.lower().startswith(POSTGRES_SCHEMES)):
+        raise r.fail("store.url must be empty (SQLite in the output folder) or a "
+                     "postgresql:// URL")
+    if any(ord(c) < 32 for c in url) or len(url) > 2000:
+        raise r.fail("store.url must be one line")
+    run = r.raw.get("run", {})
+    if not isinstance(run, dict):
+        raise r.fail("[run] must be a table")
+    jobs = run.get("jobs", 0)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or not 0 <= jobs <= 256:
+        raise r.fail("run.jobs must be a whole number from 0 (one per core) to 256")
+    return {"store_url": url, "jobs": jobs}
 
 
 def _card_and_site(r: _Reader) -> dict[str, str]:

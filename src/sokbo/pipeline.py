@@ -191,7 +191,7 @@ def run_pipeline(
     report = RunReport(out_dir=settings.out_dir)
     inputs = list(inputs) if inputs else default_inputs(settings)
 
-    with Store(settings.db_path) as store:
+    with Store(settings.state) as store:
         read = read_inputs(settings, inputs, store, progress=progress, should_stop=should_stop)
         fresh = read.articles
         report.errors.extend(read.errors)
@@ -213,7 +213,8 @@ def run_pipeline(
             if progress:
                 progress(f"writing {story.articles[0].title[:30]}", n, len(stories))
             try:
-                result = write_story(store, settings, story)
+                with store.story_lock(story.id):
+                    result = write_story(store, settings, story)
             except DraftError as e:
                 report.errors.append(str(e))
                 with store.transaction() as db:
@@ -302,12 +303,13 @@ def regenerate_story(settings: Settings, story_id: str) -> PostResult:
     """Write the post of a stored story again from its stored articles (review page action)."""
     from sokbo.errors import StoreError
 
-    with Store(settings.db_path) as store:
+    with Store(settings.state) as store:
         articles = store.story_articles(story_id)
         if not articles:
             raise StoreError(f"no stored articles for story {story_id}")
-        return write_story(store, settings, Story(id=story_id, articles=tuple(articles)),
-                           force=True)
+        with store.story_lock(story_id):
+            return write_story(store, settings, Story(id=story_id, articles=tuple(articles)),
+                               force=True)
 
 
 def write_story(store: Store, settings: Settings, story: Story, *,
@@ -325,8 +327,8 @@ def write_story(store: Store, settings: Settings, story: Story, *,
     fmt = settings.format
     ihash = input_hash(story.articles, fmt)
     record = store.get_post(story.id)
-    if (not force and record and record.input_hash == ihash
-            and (settings.out_dir / record.path).exists()):
+    if not force and record and record.input_hash == ihash:
+        restore_post_file(store, settings, record)
         return PostResult(story.id, record.title, settings.out_dir / record.path, "unchanged",
                           None, list(story.articles), record.status, record.findings,
                           record.title_origin)
@@ -362,6 +364,24 @@ def write_story(store: Store, settings: Settings, story: Story, *,
         ensure_card(settings.out_dir, post, settings.card_theme)
     return PostResult(story.id, post.title, path, "updated" if record else "new", post,
                       list(story.articles), status, findings, title_origin)
+
+
+def restore_post_file(store: Store, settings: Settings, record: PostRecord) -> None:
+    """The file of a post whose inputs did not change, when it is missing: the stored text.
+
+    Missing because another worker sharing the database wrote the post (PostgreSQL), or
+    because a run was killed between the commit and the file: either way the stored text is
+    the post, and writing it again from its sources would write one story twice.
+    """
+    from sokbo.render.card import ensure_card, is_card
+
+    path = settings.out_dir / record.path
+    if path.exists():
+        return
+    atomic_write_text(path, record.rendered)
+    post = store.load_post(record.id)
+    if post is not None and is_card(post, settings.card_base_url):
+        ensure_card(settings.out_dir, post, settings.card_theme)
 
 
 def place_post(store: Store, settings: Settings, record: PostRecord | None, post: Post,
@@ -513,10 +533,11 @@ def post_inputs(settings: Settings, inputs: Sequence[str], *,
             report.notes.append(
                 f"the {len(unique)} inputs tell {len(stories)} different stories, not one: "
                 f"one post per story (--one-story writes a single post)")
-    with Store(settings.db_path) as store:
+    with Store(settings.state) as store:
         for story in stories:
             try:
-                report.posts.append(write_story(store, settings, story))
+                with store.story_lock(story.id):
+                    report.posts.append(write_story(store, settings, story))
             except DraftError as e:
                 report.errors.append(str(e))
     report.site_index = build_preview(settings)

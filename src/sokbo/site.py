@@ -97,10 +97,10 @@ def _card(settings: Settings, post: Post) -> str:
 
 
 def _entries(settings: Settings) -> list[_Entry]:
-    if not settings.db_path.is_file():
+    if not settings.has_state:
         return []
     entries = []
-    with Store(settings.db_path) as store:
+    with Store(settings.state) as store:
         for record in store.list_posts():
             post = store.load_post(record.id)
             if post is None:

@@ -1,5 +1,5 @@
-"""SQLite state: articles seen, stories, posts with per-sentence provenance, feed state, and
-the reviewer's edits and approvals.
+"""The state: articles seen, stories, posts with per-sentence provenance, feed state, and the
+reviewer's edits and approvals; in an SQLite file, or on a PostgreSQL server (``sokbo.database``).
 
 Every write happens inside a transaction; the schema is a list of ordered, named migrations.
 A post's file path is unique (an index), so two stories can never share a file.
@@ -286,30 +286,43 @@ class Edit:
 
 
 class Store:
-    """One SQLite file; use as a context manager or call close().
+    """The state database; use as a context manager or call close().
 
+    ``target`` is an SQLite file (the embedded default) or a ``postgresql://`` URL (a server
+    that several `sokbo watch` workers and `sokbo serve` can share; see ``sokbo.database``).
     ``read_only=True`` opens a state that cannot be written (a read-only folder or file): no
     migration runs, and a state older than this sokbo is refused with a StoreError.
     """
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
-        self.path = Path(path)
+    def __init__(self, target: str | Path, *, read_only: bool = False) -> None:
+        from sokbo.database import is_postgres_url, state_location
+
+        self.backend = "postgresql" if is_postgres_url(target) else "sqlite"
+        self.path = Path(target) if self.backend == "sqlite" else None
+        self.location = state_location(target)
         self.read_only = read_only
         try:
-            if read_only:
-                self.db = _connect_read_only(self.path)
+            if self.backend == "postgresql":
+                from sokbo.database.postgres import connect
+
+                self.db = connect(str(target), read_only=read_only)  # type: ignore[assignment]
+            elif read_only:
+                self.db = _connect_read_only(Path(target))
             else:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA foreign_keys = ON")
+                Path(target).parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(target, isolation_level=None, timeout=30)
+            if self.backend == "sqlite":
+                self.db.row_factory = sqlite3.Row
+                self.db.execute("PRAGMA foreign_keys = ON")
+                if not read_only:
+                    self.db.execute("PRAGMA journal_mode = WAL")
             if read_only:
                 self._check_migrated()
             else:
-                self.db.execute("PRAGMA journal_mode = WAL")
                 self._migrate()
-        except (sqlite3.Error, OSError) as e:
-            raise StoreError(f"cannot open state database: {e}", source=str(self.path)) from e
+        except (sqlite3.Error, OSError, *_database_errors()) as e:
+            raise StoreError(f"cannot open state database: {_one_line(e)}",
+                             source=self.location) from e
 
     def __enter__(self) -> Store:
         return self
@@ -322,31 +335,54 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+        """BEGIN IMMEDIATE … COMMIT (one writer at a time), rolled back on any exception."""
+        if self.read_only:
+            raise StoreError("the state is open read-only: nothing can be changed",
+                             source=self.location)
         try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as e:
-            raise StoreError(f"database is busy: {e}", source=str(self.path)) from e
+            if self.backend == "postgresql":
+                self.db.begin_write()  # type: ignore[attr-defined]
+            else:
+                self.db.execute("BEGIN IMMEDIATE")
+        except (sqlite3.Error, *_database_errors()) as e:
+            raise StoreError(f"database is busy: {_one_line(e)}", source=self.location) from e
         try:
             yield self.db
         except BaseException as e:
             self.db.execute("ROLLBACK")
-            if isinstance(e, sqlite3.IntegrityError) and "posts.path" in str(e):
+            if _is_path_conflict(e, self.backend):
                 raise StoreError("that post file name is already another story's",
-                                 source=str(self.path)) from e
+                                 source=self.location) from e
             raise
         else:
             self.db.execute("COMMIT")
 
+    @contextmanager
+    def story_lock(self, story_id: str) -> Iterator[None]:
+        """Hold a story against every other sokbo sharing this database while its post is
+        written. SQLite needs nothing more than its transactions (and `watch`'s lock file);
+        on PostgreSQL a second worker waits here, then finds the post written."""
+        if self.backend == "postgresql":
+            with self.db.story_lock(story_id):  # type: ignore[attr-defined]
+                yield
+        else:
+            yield
+
     def _migrate(self) -> None:
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)"
-        )
-        done = {r[0] for r in self.db.execute("SELECT name FROM _migrations")}
+        try:  # a read first: an up-to-date state takes no write lock to open
+            done = {r[0] for r in self.db.execute("SELECT name FROM _migrations")}
+        except (sqlite3.Error, *_database_errors()):
+            with self.transaction() as db:
+                db.execute("CREATE TABLE IF NOT EXISTS _migrations "
+                           "(name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+            done = set()
         for name, migration in MIGRATIONS:
             if name in done:
                 continue
             with self.transaction() as db:
+                # another sokbo sharing the database may have applied it meanwhile
+                if db.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
+                    continue
                 if callable(migration):
                     migration(db)
                 else:
@@ -358,12 +394,12 @@ class Store:
     def _check_migrated(self) -> None:
         try:
             done = {r[0] for r in self.db.execute("SELECT name FROM _migrations")}
-        except sqlite3.Error:
+        except (sqlite3.Error, *_database_errors()):
             done = set()
         if any(name not in done for name, _ in MIGRATIONS):
             raise StoreError("this state database is from an older sokbo and cannot be upgraded "
                              "read-only; run `sokbo run` once where it can be written",
-                             source=str(self.path))
+                             source=self.location)
 
     # --- articles -------------------------------------------------------------------------
 
@@ -659,6 +695,28 @@ def _post_from_row(r: sqlite3.Row) -> PostRecord:
         title_origin=r["title_origin"],
         approved=json.loads(r["approved_json"]) if r["approved_json"] else None,
     )
+
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    """The server database's own errors, when its driver is installed."""
+    try:
+        from sokbo.database.postgres import database_errors
+    except ImportError:  # pragma: no cover
+        return ()
+    return database_errors()
+
+
+def _is_path_conflict(e: BaseException, backend: str) -> bool:
+    """Two stories claimed one post file (the unique index ``posts_path``)."""
+    if backend == "sqlite":
+        return isinstance(e, sqlite3.IntegrityError) and "posts.path" in str(e)
+    from sokbo.database.postgres import is_unique_violation
+
+    return is_unique_violation(e, "posts_path")
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split())[:300]
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:

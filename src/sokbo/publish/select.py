@@ -65,10 +65,10 @@ def _blocked_reason(record: PostRecord) -> str | None:
 
 
 def open_store(settings: Settings) -> Store:
-    if not settings.db_path.is_file():
+    if not settings.has_state:
         raise PublishError("no sokbo state here; run `sokbo run` first",
                            source=str(settings.db_path))
-    return Store(settings.db_path)
+    return Store(settings.state)
 
 
 def select_posts(store: Store, post_ids: Sequence[int] | None,

@@ -431,11 +431,11 @@ class ReviewContext:
     def store(self) -> Store:
         """The state, read-write; read-only when it cannot be written (pages still work)."""
         try:
-            return Store(self.settings.db_path)
+            return Store(self.settings.state)
         except StoreError:
-            if not self.settings.db_path.is_file():
+            if not self.settings.has_state:
                 raise
-            return Store(self.settings.db_path, read_only=True)
+            return Store(self.settings.state, read_only=True)
 
     def read_only(self) -> str | None:
         """Why nothing can be changed here (a read-only output folder or state), or None."""
@@ -443,7 +443,7 @@ class ReviewContext:
             from sokbo.fsutil import ensure_writable_dir
 
             ensure_writable_dir(self.settings.out_dir)
-            Store(self.settings.db_path).close()
+            Store(self.settings.state).close()
         except (InputError, StoreError) as e:
             return str(e)
         return None
