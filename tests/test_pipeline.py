@@ -93,7 +93,9 @@ def test_second_run_makes_no_new_post(tmp_path: Path, demo_dir: Path) -> None:
     data2 = json.loads(second.stdout)
     assert data1["new_posts"] >= 3
     assert data2["new_posts"] == 0 and data2["updated_posts"] == 0
-    assert data2["unchanged_posts"] == data1["new_posts"]
+    # unchanged inputs are not even extracted again: nothing read, every page already stored
+    assert data2["articles_read"] == 0
+    assert data2["fetch"]["unchanged"] == data1["fetch"]["fetched"] == data1["articles_read"]
     assert {p: p.read_bytes() for p in (out / "_posts").iterdir()} == files1
     human = runner.invoke(cli, ["run", "--feed", feed, "--out", str(out)])
     assert "0 new posts" in human.stdout
@@ -119,9 +121,11 @@ def test_changed_source_updates_its_post_in_place(tmp_path: Path, demo_dir: Path
     before = {p.path: p.path.read_text("utf-8") for p in first.posts}
     second = run_pipeline(settings, feed)
     statuses = {p.story_id: p.status for p in second.posts}
-    assert statuses[target.story_id] == "updated"
-    assert sum(1 for s in statuses.values() if s == "unchanged") == len(first.posts) - 1
-    assert sorted(p.path for p in second.posts) == sorted(before)
+    assert statuses == {target.story_id: "updated"}, "only the changed page is read again"
+    assert second.fetch_stats["unchanged"] == first.articles_read - 1
+    for path, text in before.items():
+        if path != target.path:
+            assert path.read_text("utf-8") == text
     assert len(list(settings.posts_dir.iterdir())) == len(first.posts)
 
 

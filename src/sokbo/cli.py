@@ -129,6 +129,13 @@ def _settings(config_path: str | None, out_dir: str | None, fmt: str | None = No
                                    template_dir=Path(template_dir) if template_dir else None)
 
 
+def jobs_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--jobs", "-j", type=click.IntRange(0, 256), default=None, metavar="N",
+        help="Processes that extract and analyse articles (default: [run] jobs, 0 = one per "
+             "core). Results are the same for any N.")(fn)
+
+
 def format_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     from sokbo.config import FORMATS
 
@@ -201,9 +208,10 @@ def _print_report(report: Any, as_json: bool, *, command: str) -> None:
 @click.option("--feed", "feeds", multiple=True, metavar="URL_OR_FILE",
               help="Read this RSS/Atom feed instead of the configured ones (repeatable).")
 @format_options
+@jobs_option
 @handle_errors
 def run(config_path: str | None, out_dir: str | None, as_json: bool, feeds: tuple[str, ...],
-        fmt: str | None, template_dir: str | None) -> None:
+        fmt: str | None, template_dir: str | None, jobs: int | None) -> None:
     """Read feeds, group articles into stories, write one post per story.
 
     With no config and no --feed, reads the bundled demo corpus (offline).
@@ -213,7 +221,7 @@ def run(config_path: str | None, out_dir: str | None, as_json: bool, feeds: tupl
     """
     from sokbo.pipeline import run_pipeline
 
-    settings = _settings(config_path, out_dir, fmt, template_dir)
+    settings = _settings(config_path, out_dir, fmt, template_dir).with_overrides(jobs=jobs)
     update, stop = _progress() if not as_json else (None, lambda: None)
     try:
         report = run_pipeline(settings, list(feeds) or None, progress=update)

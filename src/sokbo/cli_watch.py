@@ -5,7 +5,15 @@ from typing import Any
 
 import click
 
-from sokbo.cli import _progress, _settings, cli, config_option, handle_errors, out_option
+from sokbo.cli import (
+    _progress,
+    _settings,
+    cli,
+    config_option,
+    handle_errors,
+    jobs_option,
+    out_option,
+)
 
 __all__ = ["watch_command"]
 
@@ -65,9 +73,10 @@ def _print_run(run: Any) -> None:
               help="Watch this RSS/Atom feed instead of the configured ones (repeatable).")
 @click.option("--max-runs", type=click.IntRange(min=1), default=None,
               help="Stop after this many runs (default: run until stopped).")
+@jobs_option
 @handle_errors
 def watch_command(config_path: str | None, out_dir: str | None, every: float,
-                  feeds: tuple[str, ...], max_runs: int | None) -> None:
+                  feeds: tuple[str, ...], max_runs: int | None, jobs: int | None) -> None:
     """Run `sokbo run` every --every until Ctrl-C or SIGTERM.
 
     Each run fetches only what changed (conditional GET) and prints one summary line.
@@ -78,7 +87,7 @@ def watch_command(config_path: str | None, out_dir: str | None, every: float,
     """
     from sokbo.watch import StopSignal, stop_on_signals, watch
 
-    settings = _settings(config_path, out_dir)
+    settings = _settings(config_path, out_dir).with_overrides(jobs=jobs)
     inputs = list(feeds) or None
     what = ", ".join(feeds) if feeds else (
         f"{len(settings.feeds)} configured feeds" if settings.feeds else "the demo corpus")

@@ -273,19 +273,23 @@ def articles_from_jsonl(path: Path) -> Iterable[Article | SokboError]:
     its own: a bad line yields its error (source ``path:line``) and the next line is read."""
     from sokbo.crashlog import item_failed
 
-    data = read_input_bytes(path)
-    text = decode_text(data, str(path))
-    # splitlines() would also split on U+2028, \x1c… that JSON strings may hold raw
-    for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{n}"
+    for line, where in jsonl_lines(path):
         try:
             yield article_from_record(line, where)
         except SokboError as e:
             yield e
         except Exception as e:  # noqa: BLE001 - one bad line must not cost the others
             yield item_failed(e, where)
+
+
+def jsonl_lines(path: Path) -> Iterable[tuple[str, str]]:
+    """(line, ``path:line number``) of each non-blank line of a JSONL file."""
+    data = read_input_bytes(path)
+    text = decode_text(data, str(path))
+    # splitlines() would also split on U+2028, \x1c… that JSON strings may hold raw
+    for n, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            yield line, f"{path}:{n}"
 
 
 def article_from_record(line: str, where: str) -> Article:

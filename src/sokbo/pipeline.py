@@ -200,12 +200,13 @@ def run_pipeline(
             report.stopped = True  # unwritten articles are read again next run
             return report
         report.articles_read = len(fresh)
-        known = store.article_hashes()
+        known = store.article_hashes(fresh)  # what is stored of them, not the whole store
         report.articles_new = sum(1 for a in fresh if a not in known)
         report.articles_changed = sum(
             1 for a in fresh.values() if a.id in known and known[a.id][0] != a.content_hash
         )
-        stories = group_fresh(store, settings, fresh, known, progress=progress)
+        stories = group_fresh(store, settings, fresh, known, progress=progress,
+                              terms=read.terms)
         for n, (story, stored) in enumerate(stories, 1):
             if should_stop is not None and should_stop():
                 report.stopped = True  # the rest stay pending in the store for the next run
@@ -236,6 +237,7 @@ def group_fresh(
     known: dict[str, tuple[str, str | None]],
     *,
     progress: Progress | None = None,
+    terms: dict[str, Any] | None = None,
 ) -> list[tuple[Story, StoredStory]]:
     """The stories to write this run: those holding an article read now, and those whose
     articles changed since their post was written (``cluster.stored`` keeps them pending).
@@ -250,10 +252,11 @@ def group_fresh(
     grouped = assign_stories(
         store, list(fresh.values()), threshold=settings.cluster_threshold,
         window_hours=settings.cluster_window_hours, idf_days=DEFAULT_IDF_DAYS,
-        progress=progress,
+        progress=progress, terms=terms,
     )
     wanted = [i for s in grouped.stories for i in s.article_ids if i not in fresh]
     stored = {a.id: a for a in store.load_articles(wanted)} if wanted else {}
+    known.update(store.article_hashes(wanted))  # their stories' names
     taken: set[str] = set()
     out = []
     for group in grouped.stories:

@@ -9,7 +9,12 @@ minutes costs one request per unchanged feed and none per stored article:
 - a feed is asked "changed?" (validators sent) only when every item it listed last time is
   settled (stored, or known to hold no article). A feed read just before a crash is therefore
   read in full on the next start, and its unstored items are fetched again: nothing is lost;
-- local files are always re-read (cheap, and how a local corpus picks up edits).
+- local files are always re-read (cheap, and how a local corpus picks up edits), but an input
+  whose raw bytes gave a stored, unchanged article (a JSONL line, a file, a fetched body: see
+  the store's ``raw_inputs``) is not extracted again: a rerun costs what changed.
+
+Extraction and analysis (Kiwi) run as jobs (``sokbo.workers``) in ``settings.workers``
+processes; their results are taken in reading order, so the run is the same with any number.
 """
 from __future__ import annotations
 
@@ -23,13 +28,14 @@ from typing import TYPE_CHECKING, Any
 from sokbo.config import Feed, Settings
 from sokbo.dates import KST
 from sokbo.errors import ExtractError, SokboError
-from sokbo.models import Article, article_id_for
+from sokbo.models import Article, article_id_for, content_hash
 from sokbo.store import PageState, Store
 from sokbo.urls import url_host
 
 if TYPE_CHECKING:
     from sokbo.fetch import Fetcher, Page
     from sokbo.ingest import FeedItem
+    from sokbo.workers import Job, Outcome, Workers
 
 __all__ = ["ReadResult", "format_summary", "make_fetcher", "read_inputs"]
 
@@ -41,6 +47,11 @@ ShouldStop = Callable[[], bool]
 # A page that was fetched but held no article (a photo page, a maintenance notice) is tried
 # again after this long even when its feed entry did not change.
 FAILED_RETRY = timedelta(hours=6)
+# bump when extraction changes what it makes of the same bytes: every input is extracted anew
+EXTRACTION_VERSION = "1"
+# extraction jobs waiting for workers: flushed past this many, or this many bytes of pages
+BATCH_JOBS = 256
+BATCH_BYTES = 64 * 2**20
 
 
 def _new_stats() -> dict[str, int]:
@@ -55,6 +66,7 @@ class ReadResult:
     errors: list[str] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=_new_stats)
     stopped: bool = False  # should_stop() said so before every input was read
+    terms: dict[str, Any] = field(default_factory=dict)  # article id → clustering terms
 
 
 def make_fetcher(settings: Settings) -> Fetcher:
@@ -83,16 +95,20 @@ def read_inputs(
     ``should_stop`` is asked before each input and each feed item; when it answers True the
     reading ends there (``ReadResult.stopped``) and what was read so far is returned.
     """
-    reader = _Reader(settings, store, progress, should_stop)
-    try:
-        for n, value in enumerate(inputs, 1):
-            if reader.stop_requested():
-                break
-            if progress:
-                progress(f"reading {value}", n, len(inputs))
-            reader.read(value)
-    finally:
-        reader.close()
+    from sokbo.workers import Workers
+
+    with Workers(settings.workers) as workers:
+        reader = _Reader(settings, store, progress, should_stop, workers)
+        try:
+            for n, value in enumerate(inputs, 1):
+                if reader.stop_requested():
+                    break
+                if progress:
+                    progress(f"reading {value}", n, len(inputs))
+                reader.read(value)
+            reader.flush()
+        finally:
+            reader.close()
     return reader.result
 
 
@@ -133,17 +149,20 @@ class _Reader:
     """State for one run's reading: the fetcher, what is stored, what was handled already."""
 
     def __init__(self, settings: Settings, store: Store, progress: Progress | None,
-                 should_stop: ShouldStop | None) -> None:
+                 should_stop: ShouldStop | None, workers: Workers) -> None:
         self.settings = settings
         self.store = store
         self.progress = progress
         self.should_stop = should_stop
+        self.workers = workers
         self.result = ReadResult()
         self.stats = self.result.stats
         self.configured = {f.url: f for f in settings.feeds}
-        self.stored = store.article_urls()  # article id → url
         self.done: set[str] = set()         # page URLs handled this run (feeds overlap)
         self._fetcher: Fetcher | None = None
+        # extraction jobs not run yet: (job, raw hash, what to do with the outcome)
+        self.pending: list[tuple[Job, str, Callable[[Outcome], None]]] = []
+        self.pending_bytes = 0
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -166,11 +185,60 @@ class _Reader:
         self.result.errors.append(one_line(error))
         self.stats["failed"] += 1
 
-    def add(self, article: Article) -> None:
+    def add(self, article: Article, terms: Any = None) -> None:
         if article.published is not None and article.published.utcoffset() is None:
             # Korean sources rarely state a zone; every stored time is zone-aware (KST).
             article = replace(article, published=article.published.replace(tzinfo=KST))
         self.result.articles[article.id] = article
+        if terms is not None:
+            self.result.terms[article.id] = terms
+
+    def stored_url(self, article_id: str) -> str | None:
+        return self.store.article_url(article_id)
+
+    # -- extraction jobs -----------------------------------------------------------------
+
+    def unchanged(self, raw: str) -> str | None:
+        """The stored article an input with this raw hash gave, unchanged since; else None."""
+        return self.store.raw_input_article(raw)
+
+    def extract(self, job: Job, raw: str, done: Callable[[Outcome], None],
+                size: int = 0) -> None:
+        """Queue ``job``; ``done`` gets its outcome, in queueing order (see :meth:`flush`)."""
+        self.pending.append((job, raw, done))
+        self.pending_bytes += size
+        if len(self.pending) >= BATCH_JOBS or self.pending_bytes >= BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Run the queued jobs (in workers when there are enough) and hand out the outcomes."""
+        from sokbo.crashlog import item_failed, reading
+
+        batch, self.pending, self.pending_bytes = self.pending, [], 0
+        if not batch:
+            return
+        if self.progress:
+            self.progress(f"extracting {len(batch)} articles", 0, len(batch))
+        outcomes = self.workers.run([job for job, _, _ in batch])
+        seen = []
+        for (job, raw, done), outcome in zip(batch, outcomes, strict=True):
+            if outcome.failure is not None:
+                from sokbo.workers import WorkerFailure
+
+                exc = outcome.exc or WorkerFailure(*outcome.failure)
+                with reading(job.where):
+                    outcome = replace(outcome, error=str(item_failed(exc, job.where)))
+            elif outcome.article is not None:
+                seen.append((raw, outcome.article.id, outcome.article.content_hash))
+            done(outcome)
+        self.store.save_raw_inputs(seen)
+
+    def take(self, outcome: Outcome) -> Article:
+        """The outcome's article, added to the run; its error raised otherwise."""
+        if outcome.article is None:
+            raise ExtractError(outcome.error or "no article")
+        self.add(outcome.article, outcome.terms)
+        return outcome.article
 
     # -- inputs --------------------------------------------------------------------------
 
@@ -184,7 +252,11 @@ class _Reader:
                     self._read_url(value, self.configured.get(value))
                 elif Path(value).suffix.lower() in FEED_SUFFIXES:
                     self._read_local_feed(Path(value))
-                else:
+                elif Path(value).suffix.lower() == ".jsonl":
+                    self._read_jsonl(Path(value))
+                elif Path(value).is_file():
+                    self._read_file(Path(value), None)
+                else:  # not there, a folder…: ingest says what is wrong with it
                     for item in iter_input(value):
                         if isinstance(item, SokboError):
                             self.fail(item)
@@ -195,6 +267,44 @@ class _Reader:
                 self.fail(e)
             except Exception as e:  # noqa: BLE001 - one broken input must not stop the others
                 self.fail(item_failed(e, value))
+
+    def _read_jsonl(self, path: Path) -> None:
+        """Each line a job, unless it gave a stored article unchanged since."""
+        from sokbo.ingest import jsonl_lines
+        from sokbo.workers import Job
+
+        for line, where in jsonl_lines(path):
+            raw = raw_hash("record", line)
+            if self.unchanged(raw):
+                self.stats["unchanged"] += 1
+                continue
+            self.stats["fetched"] += 1
+            self.extract(Job("record", where, (line, where)), raw, self._added(where),
+                         len(line))
+
+    def _added(self, where: str) -> Callable[[Outcome], None]:
+        def done(outcome: Outcome) -> None:
+            if outcome.article is None:
+                self.fail(outcome.error or f"{where}: no article")
+            else:
+                self.take(outcome)
+        return done
+
+    def _read_file(self, path: Path, item: FeedItem | None) -> bool:
+        """A local page or text file (``item``: the feed entry listing it) as a job; False
+        when it gave a stored article unchanged since (not extracted again)."""
+        from sokbo.ingest import read_input_bytes
+        from sokbo.workers import Job
+
+        data = read_input_bytes(path)
+        raw = raw_hash("file", str(path.resolve()), _item_key(item), data)
+        if self.unchanged(raw):
+            self.stats["unchanged"] += 1
+            return False
+        self.stats["fetched"] += 1
+        self.extract(Job("file", str(path), (path, item)), raw, self._added(str(path)),
+                     len(data))
+        return True
 
     def _read_local_feed(self, path: Path) -> None:
         from sokbo.ingest import read_feed, read_input_bytes
@@ -234,10 +344,17 @@ class _Reader:
         if feed is not None:
             raise ExtractError("configured as a feed but not an RSS or Atom feed", source=url)
         self.done.add(url)
-        article = self._extract(page, url, None)
-        self.add(article)
-        self.store.save_page_state(PageState(url, article.id, page.etag, page.last_modified,
-                                             None, "ok"))
+
+        def done(outcome: Outcome, article_id: str | None = None) -> None:
+            if article_id is None:
+                if outcome.article is None:
+                    self.fail(outcome.error or f"{url}: no article")
+                    return
+                article_id = self.take(outcome).id
+            self.store.save_page_state(PageState(url, article_id, page.etag,
+                                                 page.last_modified, None, "ok"))
+
+        self._extract_page(page, url, None, None, done)
 
     # -- feed items ----------------------------------------------------------------------
 
@@ -259,7 +376,6 @@ class _Reader:
 
     def _read_item(self, item: FeedItem, feed: Feed | None) -> None:
         from sokbo.errors import FetchError, InputError
-        from sokbo.ingest import article_from_file
         from sokbo.urls import file_path
 
         if item.url in self.done:
@@ -269,9 +385,7 @@ class _Reader:
             path = file_path(item.url)
             if path is None:
                 raise InputError("not a local file URL", source=item.url)
-            article = article_from_file(path, item)  # errors: counted by _read_items
-            self.stats["fetched"] += 1
-            self.add(article)
+            self._read_file(path, item)  # errors: counted by _read_items, or when extracted
             return
         row = self.store.page_state(item.url)
         if self._settled(item.url, item.stamp, row):
@@ -295,50 +409,43 @@ class _Reader:
                     last_modified=page.last_modified or row.last_modified, stamp=item.stamp))
             return
         self.stats["fetched"] += 1
-        try:
-            article = self._extract(page, item.url, item, feed)
-        except Exception as e:  # noqa: BLE001 - a broken page must not stop the feed
-            if not isinstance(e, SokboError):
-                from sokbo.crashlog import item_failed
 
-                e = item_failed(e, item.url)
-            self.fail(e)
-            self.store.save_page_state(PageState(
-                item.url, row.article_id if row else None, None, None, item.stamp, "failed"))
+        def done(outcome: Outcome, article_id: str | None = None) -> None:
+            if article_id is None:
+                if outcome.article is None:
+                    # a broken page must not stop the feed
+                    self.fail(outcome.error or f"{item.url}: no article")
+                    self.store.save_page_state(PageState(
+                        item.url, row.article_id if row else None, None, None, item.stamp,
+                        "failed"))
+                    return
+                article_id = self.take(outcome).id
+            self.store.save_page_state(PageState(item.url, article_id, page.etag,
+                                                 page.last_modified, item.stamp, "ok"))
+
+        self._extract_page(page, item.url, item, feed, done)
+
+    def _extract_page(self, page: Page, url: str, item: FeedItem | None, feed: Feed | None,
+                      done: Callable[..., None]) -> None:
+        """A fetched page as a job; a body that gave a stored article unchanged since is not
+        extracted again (``done`` then gets that article's id)."""
+        from sokbo.workers import Job, Outcome
+
+        raw = raw_hash("page", url, page.final_url, page.content_type or "", _item_key(item),
+                       _feed_key(feed), page.body)
+        stored = self.unchanged(raw)
+        if stored is not None:
+            done(Outcome(), stored)
             return
-        self.add(article)
-        self.store.save_page_state(PageState(item.url, article.id, page.etag,
-                                             page.last_modified, item.stamp, "ok"))
-
-    def _extract(self, page: Page, url: str, item: FeedItem | None,
-                 feed: Feed | None = None) -> Article:
-        """Page → Article. Outlet: the item's <source>, the configured outlet, the page's
-        own site name, then the feed title; the hostname only when nothing else says."""
-        from sokbo.extract import extract_article
-        from sokbo.ingest import decode_text
-
-        text = decode_text(page.body, url, page.content_type)
-        outlet = (item.outlet if item else None) or (feed.outlet if feed else None)
-        category = (item.category if item else None) or (feed.category if feed else None)
-        article = extract_article(
-            text,
-            url=page.final_url,
-            outlet=outlet,
-            published=item.published if item else None,
-            title=None,
-            category=category,
-        )
-        hosts = {url_host(u) for u in (page.final_url, article.url)}
-        if outlet is None and item and item.feed_title and article.outlet in hosts:
-            article = replace(article, outlet=item.feed_title)
-        return article
+        self.extract(Job("page", url, (page.body, page.content_type, url, page.final_url, item,
+                                       feed)), raw, done, len(page.body))
 
     # -- what is settled -----------------------------------------------------------------
 
     def _have(self, row: PageState) -> bool:
         """The page's article is stored, so a 304 for it loses nothing."""
         return row.status == "ok" and row.article_id is not None and \
-            row.article_id in self.stored
+            self.stored_url(row.article_id) is not None
 
     def _settled(self, url: str, stamp: str | None, row: PageState | None = None) -> bool:
         """Nothing to do for this feed item: stored (or known to hold no article), unchanged."""
@@ -346,12 +453,57 @@ class _Reader:
             row = self.store.page_state(url)
         if row is None:
             # Stored by an older sokbo, or by `sokbo post`: the canonical URL is the link.
-            return self.stored.get(article_id_for(url)) == url
+            return self.stored_url(article_id_for(url)) == url
         if row.stamp != stamp:
             return False
         if row.status == "failed":
             return _age(row.checked) < FAILED_RETRY
         return self._have(row)
+
+
+def extract_fetched(body: bytes, content_type: str | None, url: str, final_url: str,
+                    item: FeedItem | None, feed: Feed | None) -> Article:
+    """A fetched page → Article (a worker job). Outlet: the item's <source>, the configured
+    outlet, the page's own site name, then the feed title; the hostname only when nothing
+    else says."""
+    from sokbo.extract import extract_article
+    from sokbo.ingest import decode_text
+
+    text = decode_text(body, url, content_type)
+    outlet = (item.outlet if item else None) or (feed.outlet if feed else None)
+    category = (item.category if item else None) or (feed.category if feed else None)
+    article = extract_article(
+        text,
+        url=final_url,
+        outlet=outlet,
+        published=item.published if item else None,
+        title=None,
+        category=category,
+    )
+    hosts = {url_host(u) for u in (final_url, article.url)}
+    if outlet is None and item and item.feed_title and article.outlet in hosts:
+        article = replace(article, outlet=item.feed_title)
+    return article
+
+
+def raw_hash(kind: str, *parts: str | bytes) -> str:
+    """What identifies an input before extraction: its raw bytes and everything extraction
+    sees with them (URL, feed entry), under this extraction version."""
+    import hashlib
+
+    return content_hash(EXTRACTION_VERSION, kind, *(
+        hashlib.sha256(p).hexdigest() if isinstance(p, bytes) else p for p in parts))
+
+
+def _item_key(item: FeedItem | None) -> str:
+    if item is None:
+        return ""
+    return repr((item.url, item.title, item.outlet, item.published and item.published.isoformat(),
+                 item.category, item.feed_title))
+
+
+def _feed_key(feed: Feed | None) -> str:
+    return "" if feed is None else repr((feed.url, feed.outlet, feed.category))
 
 
 def _age(checked: str | None) -> timedelta:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -209,6 +209,22 @@ MIGRATIONS: list[tuple[str, Migration]] = [
         )
         """,
     ),
+    (
+        # Inputs already turned into a stored article (a JSONL line, a file, a fetched page),
+        # by a hash of their raw bytes and what extraction saw with them: an unchanged input
+        # is skipped before extraction. Valid only while the article is stored with the same
+        # content hash (sources.py joins on it), so a crash never loses an article.
+        "0008_raw_inputs",
+        """
+        CREATE TABLE raw_inputs (
+            hash TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            seen TEXT NOT NULL
+        );
+        CREATE INDEX raw_inputs_article ON raw_inputs(article_id)
+        """,
+    ),
 ]
 
 
@@ -404,15 +420,47 @@ class Store:
     # --- articles -------------------------------------------------------------------------
 
     def article_urls(self) -> dict[str, str]:
-        """article id → the URL it was stored with."""
+        """article id → the URL it was stored with (every stored article: tests, tools)."""
         return {r["id"]: r["url"] for r in self.db.execute("SELECT id, url FROM articles")}
 
-    def article_hashes(self) -> dict[str, tuple[str, str | None]]:
-        """article id → (content hash, story id)."""
-        return {
-            r["id"]: (r["content_hash"], r["story_id"])
-            for r in self.db.execute("SELECT id, content_hash, story_id FROM articles")
-        }
+    def article_url(self, article_id: str) -> str | None:
+        """The URL a stored article was stored with; None when it is not stored."""
+        row = self.db.execute("SELECT url FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def article_hashes(self, ids: Iterable[str] | None = None
+                       ) -> dict[str, tuple[str, str | None]]:
+        """article id → (content hash, story id), of ``ids`` (those stored), else of all."""
+        sql = "SELECT id, content_hash, story_id FROM articles"
+        if ids is None:
+            return {r[0]: (r[1], r[2]) for r in self.db.execute(sql)}
+        out: dict[str, tuple[str, str | None]] = {}
+        wanted = list(dict.fromkeys(ids))
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            for r in self.db.execute(f"{sql} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                out[r[0]] = (r[1], r[2])
+        return out
+
+    def raw_input_article(self, raw_hash: str) -> str | None:
+        """The stored article an input with this raw hash gave, if it is stored unchanged."""
+        row = self.db.execute(
+            "SELECT r.article_id FROM raw_inputs r JOIN articles a ON a.id = r.article_id "
+            "AND a.content_hash = r.content_hash WHERE r.hash = ?", (raw_hash,)).fetchone()
+        return row[0] if row else None
+
+    def save_raw_inputs(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Remember (raw hash, article id, article content hash) of extracted inputs."""
+        rows = list(rows)
+        if not rows:
+            return
+        now = now_iso()
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO raw_inputs (hash, article_id, content_hash, seen) VALUES (?,?,?,?) "
+                "ON CONFLICT(hash) DO UPDATE SET article_id=excluded.article_id, "
+                "content_hash=excluded.content_hash, seen=excluded.seen",
+                [(h, a, c, now) for h, a, c in rows])
 
     def upsert_article(self, db: sqlite3.Connection, a: Article, story_id: str | None) -> None:
         now = now_iso()

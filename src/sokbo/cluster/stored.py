@@ -25,7 +25,7 @@ import logging
 import sqlite3
 import time as _time
 from collections import deque
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -101,8 +101,10 @@ def assign_stories(
     idf_days: int,
     now: float | None = None,
     progress: Progress | None = None,
+    terms: Mapping[str, Terms] | None = None,
 ) -> Assignment:
-    """Add (or update) ``articles`` in the stored stories.
+    """Add (or update) ``articles`` in the stored stories; ``terms`` holds those already
+    analysed (by the extraction workers), the others are analysed here.
 
     Returns the stories holding these articles plus every story still pending from this or an
     earlier run (a story whose members changed and whose post was not written since).
@@ -119,11 +121,13 @@ def assign_stories(
     for n, a in enumerate(articles, 1):
         row = known.get(a.id)
         if row is not None and row["content_hash"] == a.content_hash:
-            terms = _terms_from_json(row["terms"])
+            found = _terms_from_json(row["terms"])
+        elif terms is not None and a.id in terms:
+            found = terms[a.id]
         else:
             if progress:
                 progress(f"analysing {a.title[:30]}", n, len(articles))
-            terms = count_terms(story_terms(a.title, a.text))
+            found = count_terms(story_terms(a.title, a.text))
             analysed += 1
         when = article_time(a)
         if when is not None:
@@ -132,7 +136,7 @@ def assign_stories(
             at, how = row["time"], row["dated"]  # keep the day it was first seen
         else:
             at, how = noon_of(day_of(now)), "seen"
-        items.append(Item(a.id, at, terms))
+        items.append(Item(a.id, at, found))
         hashes[a.id] = a.content_hash
         dated[a.id] = how
     result = add_items(store, items, threshold=threshold, window_hours=window_hours,
