@@ -97,3 +97,31 @@ def test_a_bad_line_in_a_worker_costs_only_itself(tmp_path: Path, demo_dir: Path
     assert len(report.errors) == 2 and report.fetch_stats["failed"] == 2
     assert any(f"{inputs}:6" in e for e in report.errors)
     assert any(f"{inputs}:8" in e and "not valid JSON" in e for e in report.errors)
+
+
+def test_the_preview_rewrites_only_the_pages_that_changed(tmp_path: Path, demo_run) -> None:
+    import shutil
+
+    from sokbo.site import build_site
+
+    base, _ = demo_run
+    out = tmp_path / "out"
+    shutil.copytree(base.out_dir, out)
+    settings = base.with_overrides(out_dir=out)
+    build_site(settings)
+    pages = sorted((out / "site" / "posts").glob("*.html"))
+    assert len(pages) >= 3
+    stamps = {p: p.stat().st_mtime_ns for p in pages}
+    for p in pages:  # a page the build does not write again keeps what is on disk
+        p.write_text(p.read_text("utf-8") + "<!-- kept -->", "utf-8")
+    marked = {p: p.stat().st_mtime_ns for p in pages}
+    assert marked != stamps
+    with Store(settings.state) as store:
+        first = store.list_posts()[0]
+        store.set_post_status(first.id, "rejected")
+    build_site(settings)
+    rewritten = [p.name for p in pages if "<!-- kept -->" not in p.read_text("utf-8")]
+    assert rewritten == [f"{first.id}.html"]
+    (out / "site" / "posts" / f"{first.id}.html").unlink()
+    build_site(settings)  # a missing page is written again
+    assert (out / "site" / "posts" / f"{first.id}.html").is_file()

@@ -9,6 +9,7 @@ missing or out of date), also as the page's ``og:image``. Times are shown in KST
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 from dataclasses import dataclass, replace
@@ -134,22 +135,74 @@ def _build_site(settings: Settings, template_dir: Path | None) -> Path:
     entries = _entries(settings)
     style = render_template("site/style.css", template_dir)
     atomic_write_text(site / "style.css", style)
-    pages = set()
+    # A post's page is written again only when what it shows changed (the page's fingerprint
+    # in site/.pages.json): a run that wrote 20 posts renders 20 pages, not every post.
+    built = _read_manifest(site)
+    common = _page_inputs(settings, template_dir)
+    pages: dict[str, str] = {}
     for e in entries:
-        html = render_template(
-            "site/post.html.j2", template_dir, entry=e, post=e.post, record=e.record,
-            body=Markup(_body_html(e, settings, template_dir)),
-            og_image=_og_image(settings, e),
-        )
-        atomic_write_text(site / "posts" / e.page, html)
-        pages.add(e.page)
+        fingerprint = _fingerprint(common, e)
+        target = site / "posts" / e.page
+        if built.get(e.page) != fingerprint or not target.is_file():
+            html = render_template(
+                "site/post.html.j2", template_dir, entry=e, post=e.post, record=e.record,
+                body=Markup(_body_html(e, settings, template_dir)),
+                og_image=_og_image(settings, e),
+            )
+            atomic_write_text(target, html)
+        pages[e.page] = fingerprint
     for old in (site / "posts").glob("*.html") if (site / "posts").is_dir() else ():
         if old.name not in pages:
             old.unlink()  # a post that is gone from the state
     index = site / "index.html"
     atomic_write_text(index, render_template("site/index.html.j2", template_dir, entries=entries))
     atomic_write_text(site / "feed.xml", build_feed(settings, entries))
+    atomic_write_text(site / MANIFEST, json.dumps(pages, sort_keys=True))
     return index
+
+
+MANIFEST = ".pages.json"
+
+
+def _read_manifest(site: Path) -> dict[str, str]:
+    try:
+        data = json.loads((site / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _page_inputs(settings: Settings, template_dir: Path | None) -> str:
+    """Everything besides the post that a post page depends on: sokbo's version and shipped
+    templates, the user's template folder (names, sizes, times), the settings it shows."""
+    import hashlib
+    from importlib import resources
+
+    from sokbo import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    shipped = resources.files("sokbo").joinpath("templates")
+    for folder in ("site", "jekyll"):
+        for f in sorted(shipped.joinpath(folder).iterdir(), key=lambda f: f.name):
+            if f.is_file():
+                h.update(f.name.encode() + b"\0" + f.read_bytes())
+    if template_dir is not None and template_dir.is_dir():
+        for f in sorted(template_dir.rglob("*")):
+            if f.is_file():
+                st = f.stat()
+                h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    h.update(repr((settings.cta_text, settings.cta_url, settings.card_base_url,
+                   settings.card_theme, settings.site_url, str(settings.out_dir.resolve())))
+             .encode())
+    return h.hexdigest()
+
+
+def _fingerprint(common: str, e: _Entry) -> str:
+    import hashlib
+
+    r = e.record
+    return hashlib.sha256(repr((common, r.id, r.updated, r.content_hash, r.status, r.title,
+                                r.findings, e.card, e.post)).encode()).hexdigest()
 
 
 def _site_base(settings: Settings) -> str:
