@@ -61,6 +61,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
     "lint": ("sokbo.lint.cli", "lint_command",
              "Check posts for format, safety, writing and faithfulness problems."),
     "watch": ("sokbo.cli_watch", "watch_command", "Run `sokbo run` on a schedule until Ctrl-C."),
+    "backfill": ("sokbo.cli_backfill", "backfill_command",
+                 "Backfill an archive (JSONL, WARC, sitemap, folder) on Ray."),
     "bench": ("sokbo.cli_bench", "bench_group", "Benchmarks: quality, extract, cluster (JSON)."),
     "train": ("sokbo.cli_train", "train_group", "Train the shipped models (topic classifier)."),
     "approve": ("sokbo.cli_publish", "approve_command", "Approve draft posts for publishing."),

@@ -183,7 +183,6 @@ def run_pipeline(
     ``should_stop`` is asked between inputs and between stories: when it answers True the run
     ends after the current article or post is fully written (``RunReport.stopped``).
     """
-    from sokbo.cluster.stored import story_done
     from sokbo.sources import read_inputs
 
     ensure_writable_dir(settings.out_dir)
@@ -207,27 +206,38 @@ def run_pipeline(
         )
         stories = group_fresh(store, settings, fresh, known, progress=progress,
                               terms=read.terms)
-        for n, (story, stored) in enumerate(stories, 1):
-            if should_stop is not None and should_stop():
-                report.stopped = True  # the rest stay pending in the store for the next run
-                break
-            if progress:
-                progress(f"writing {story.articles[0].title[:30]}", n, len(stories))
-            try:
-                with store.story_lock(story.id):
-                    result = write_story(store, settings, story)
-            except DraftError as e:
-                report.errors.append(str(e))
-                with store.transaction() as db:
-                    for a in story.articles:
-                        store.upsert_article(db, a, None)
-                story_done(store, stored)
-                continue
-            story_done(store, stored)
-            report.posts.append(result)
+        write_stories(store, settings, stories, report, progress=progress,
+                      should_stop=should_stop)
     if preview:
         report.site_index = build_preview(settings)
     return report
+
+
+def write_stories(store: Store, settings: Settings, stories: list[tuple[Story, StoredStory]],
+                  report: RunReport, *, progress: Progress | None = None,
+                  should_stop: Callable[[], bool] | None = None) -> None:
+    """Write each story's post in order (``run`` and ``backfill``); a story that cannot be
+    written keeps its articles, and every story leaves the pending list once handled."""
+    from sokbo.cluster.stored import story_done
+
+    for n, (story, stored) in enumerate(stories, 1):
+        if should_stop is not None and should_stop():
+            report.stopped = True  # the rest stay pending in the store for the next run
+            break
+        if progress:
+            progress(f"writing {story.articles[0].title[:30]}", n, len(stories))
+        try:
+            with store.story_lock(story.id):
+                result = write_story(store, settings, story)
+        except DraftError as e:
+            report.errors.append(str(e))
+            with store.transaction() as db:
+                for a in story.articles:
+                    store.upsert_article(db, a, None)
+            story_done(store, stored)
+            continue
+        story_done(store, stored)
+        report.posts.append(result)
 
 
 def group_fresh(
