@@ -62,6 +62,7 @@ class ScaleContext:
     sizes: tuple[int, ...]
     per_day: int
     work: Path
+    shared: Path | None = None  # the shared/ folder (parts that analyse the texts themselves)
 
 
 # -- building blocks (shared by parts) ----------------------------------------------------------
@@ -324,7 +325,17 @@ def _available_bytes() -> int:
     return 4 * 2**30
 
 
-PARTS: dict[str, Callable[[ScaleContext], dict[str, Any]]] = {"cluster": cluster_part}
+def _pipeline_parts() -> dict[str, Callable[[ScaleContext], dict[str, Any]]]:
+    from sokbo.bench import scale_run
+
+    return {"run": scale_run.run_part, "e2e": scale_run.e2e_part,
+            "backfill": scale_run.backfill_part}
+
+
+# cluster: clustering alone; run: `sokbo run` adding 20 articles as the store grows; e2e: the
+# Kiwi-only ratio and --jobs 2; backfill: Ray, 1 vs 2 workers (see bench.scale_run)
+PARTS: dict[str, Callable[[ScaleContext], dict[str, Any]]] = {"cluster": cluster_part,
+                                                               **_pipeline_parts()}
 
 
 # -- the bench -----------------------------------------------------------------------------------
@@ -353,7 +364,7 @@ def run_scale_bench(shared: Path, *, sizes: Sequence[int] = SIZES, per_day: int 
         "per_day": per_day,
     }
     with tempfile.TemporaryDirectory(prefix="sokbo-scale-", dir=work) as tmp:
-        ctx = ScaleContext(terms, tuple(sorted(sizes)), per_day, Path(tmp))
+        ctx = ScaleContext(terms, tuple(sorted(sizes)), per_day, Path(tmp), shared)
         for name in parts:
             if progress:
                 progress(f"scale: {name}")
@@ -366,7 +377,9 @@ def run_scale_bench(shared: Path, *, sizes: Sequence[int] = SIZES, per_day: int 
 def tables(report: dict[str, Any]) -> list[Any]:
     from rich.table import Table
 
-    out = []
+    from sokbo.bench import scale_run
+
+    out = scale_run.tables(report)
     clu = report.get("cluster")
     if clu:
         t = Table(title=f"sokbo bench scale — clustering ({report['per_day']} articles a day, "
@@ -393,10 +406,12 @@ def tables(report: dict[str, Any]) -> list[Any]:
 
 
 def notes(report: dict[str, Any]) -> list[str]:
+    from sokbo.bench import scale_run
+
     clu = report.get("cluster")
     if not clu:
-        return []
-    return [
+        return scale_run.notes(report)
+    return scale_run.notes(report) + [
         f"growth exponent of the time to add {clu['new_articles']} articles: "
         f"{clu['add_growth_exponent']} (fastest of {REPEAT} runs; median CPU time: "
         f"{clu['add_growth_exponent_cpu']}; 0 = flat); "

@@ -1,0 +1,352 @@
+"""`sokbo bench scale`, whole-pipeline parts: what a `sokbo run` costs as the store grows, the
+end-to-end ratio to a Kiwi-only pass, the speed-up of `--jobs 2`, and `sokbo backfill` on Ray.
+
+Stores are built fast, without Kiwi: every text of data/clusters is analysed once (sentences
+and clustering terms, as the store keeps them), and a store of N articles is N copies with new
+URLs and times (``scale.synthetic_items``' stream: same ids, same pace) bulk-inserted into the
+``articles`` table and clustered by ``cluster.stored.add_items``, as if every earlier run had
+written them. They have no posts (posts of old stories are the writer's cost, not the store's).
+
+Each measured run is a real ``run_pipeline`` over a JSONL file of new articles (new URLs, times
+on the store's last day, so they meet its recent stories), in a fresh process (its own peak
+RSS), on one core (``jobs=1``) unless said otherwise, with the preview site.
+"""
+from __future__ import annotations
+
+import json
+import pickle
+import random
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["backfill_part", "e2e_part", "run_part", "tables", "notes"]
+
+NEW = 20          # articles a measured run adds
+E2E_ARTICLES = 60  # articles of the end-to-end, Kiwi-only and --jobs runs
+BACKFILL_ARTICLES = 120
+SEED = 20
+
+
+# -- the source texts, analysed once ---------------------------------------------------------------
+
+def source_file(ctx: Any) -> Path:
+    """A pickle of every usable data/clusters text: (title, text, outlet, sentences, terms)."""
+    path = ctx.work / "sources.pkl"
+    if not path.is_file():
+        from sokbo.bench.common import data_path
+        from sokbo.errors import SokboError
+        from sokbo.extract import article_from_text
+        from sokbo.workers import article_terms
+
+        rows = [json.loads(x) for x in data_path(ctx.shared, "clusters", "articles.jsonl")
+                .read_text("utf-8").splitlines() if x.strip()]
+        out = []
+        for r in rows:
+            try:
+                a = article_from_text(r["text"], title=r["title"], url="https://s.example/x",
+                                      outlet=r.get("outlet") or "매체")
+            except SokboError:
+                continue  # too short, not Korean: a real run would skip it too
+            out.append((a.title, a.text, a.outlet,
+                        json.dumps([[s.text, s.start, s.end] for s in a.sentences],
+                                   ensure_ascii=False), article_terms(a)))
+        path.write_bytes(pickle.dumps(out))
+    return path
+
+
+def _sources(path: str) -> list[tuple[str, str, str, str, Any]]:
+    return pickle.loads(Path(path).read_bytes())
+
+
+def _stream(n_sources: int, n: int, per_day: int, start: int = 0):
+    """(index, source, id, url, epoch time) of articles start … start+n-1: the stream of
+    ``scale.synthetic_items`` (same ids, times and source choices)."""
+    from sokbo.bench.scale import SEED as STREAM_SEED
+    from sokbo.bench.scale import START
+    from sokbo.cluster.terms import DAY_SECONDS
+    from sokbo.models import article_id_for
+
+    rng = random.Random(STREAM_SEED)
+    for _ in range(start):
+        rng.randrange(n_sources)
+    step = DAY_SECONDS / per_day
+    for k in range(start, start + n):
+        src = rng.randrange(n_sources)
+        url = f"https://scale.example/{k // per_day}/{k}"
+        yield k, src, article_id_for(url), url, START + k * step
+
+
+def _build(out: str, sources: str, n: int, per_day: int) -> dict[str, Any]:
+    """Child: a store of n stored, analysed, clustered articles (no posts) in OUT/sokbo.db."""
+    from datetime import datetime, timezone
+
+    from sokbo.bench.scale import _params
+    from sokbo.cluster.stored import add_items
+    from sokbo.cluster.terms import Item
+    from sokbo.dates import KST
+    from sokbo.models import content_hash
+    from sokbo.store import Store, now_iso
+
+    src = _sources(sources)
+    t0 = time.perf_counter()
+    now = now_iso()
+    with Store(Path(out) / "sokbo.db") as store:
+        batch: list[tuple[Any, ...]] = []
+        items: list[Any] = []
+        hashes: dict[str, str] = {}
+
+        def flush() -> None:
+            with store.transaction() as db:
+                db.executemany(
+                    "INSERT INTO articles (id, url, title, outlet, published, text, sentences, "
+                    "image, category, content_hash, story_id, first_seen, updated) "
+                    "VALUES (?,?,?,?,?,?,?,NULL,NULL,?,NULL,?,?)", batch)
+            batch.clear()
+
+        for _, s, aid, url, at in _stream(len(src), n, per_day):
+            title, text, outlet, sentences, terms = src[s]
+            when = datetime.fromtimestamp(at, timezone.utc).astimezone(KST).isoformat()
+            h = content_hash(title, text)
+            batch.append((aid, url, title, outlet, when, text, sentences, h, now, now))
+            items.append(Item(aid, at, terms))
+            hashes[aid] = h
+            if len(batch) >= 5000:
+                flush()
+        flush()
+        add_items(store, items, hashes=hashes, stories=False, **_params())
+        with store.transaction() as db:
+            db.execute("DELETE FROM story_pending")  # as if every post had been written
+    return {"seconds": round(time.perf_counter() - t0, 2),
+            "store_mb": round((Path(out) / "sokbo.db").stat().st_size / 2**20, 1)}
+
+
+def _new_lines(sources: list[Any], after: int, per_day: int, count: int, tag: str) -> list[str]:
+    """``count`` new articles as JSONL lines, on the day of stored article ``after`` - 1."""
+    from datetime import datetime, timezone
+
+    from sokbo.bench.scale import START
+    from sokbo.cluster.terms import DAY_SECONDS
+    from sokbo.dates import KST
+
+    rng = random.Random(f"{SEED}-{tag}")
+    last = START + max(after - 1, 0) * DAY_SECONDS / per_day
+    lines = []
+    for j in range(count):
+        title, text, outlet, _, _ = sources[rng.randrange(len(sources))]
+        at = datetime.fromtimestamp(last - j * 60, timezone.utc).astimezone(KST)
+        lines.append(json.dumps({"title": title, "text": text, "outlet": outlet,
+                                 "url": f"https://new.example/{tag}/{j}",
+                                 "published": at.isoformat()}, ensure_ascii=False))
+    return lines
+
+
+def _run(out: str, jsonl: str, jobs: int, preview: bool = True) -> dict[str, Any]:
+    """Child: `sokbo run` over one JSONL file (timed from the call, imports done before)."""
+    import sokbo.cluster.stored  # noqa: F401 - imports are not the run's time
+    import sokbo.write  # noqa: F401
+    from sokbo.config import load_settings
+    from sokbo.korean.kiwi import get_kiwi
+    from sokbo.pipeline import run_pipeline
+
+    get_kiwi()  # a watch process has it loaded; its ~2 s load is not a run's cost
+    settings = load_settings().with_overrides(out_dir=Path(out), jobs=jobs)
+    t0, c0 = time.perf_counter(), time.process_time()
+    report = run_pipeline(settings, [jsonl], preview=preview)
+    return {"seconds": round(time.perf_counter() - t0, 3),
+            "cpu_seconds": round(time.process_time() - c0, 3),
+            "posts": len(report.posts), "errors": len(report.errors),
+            "articles": report.articles_read}
+
+
+def _kiwi_only(jsonl: str) -> dict[str, Any]:
+    """Child: the Kiwi-only pass: tokenise each article's title and text, nothing else."""
+    from sokbo.korean.kiwi import get_kiwi
+
+    kiwi = get_kiwi()
+    rows = [json.loads(x) for x in Path(jsonl).read_text("utf-8").splitlines() if x.strip()]
+    t0, c0 = time.perf_counter(), time.process_time()
+    tokens = sum(len(kiwi.tokenize(r["title"] + "\n" + r["text"])) for r in rows)
+    return {"seconds": round(time.perf_counter() - t0, 3),
+            "cpu_seconds": round(time.process_time() - c0, 3), "tokens": tokens}
+
+
+# -- part: run -------------------------------------------------------------------------------------
+
+def run_part(ctx: Any) -> dict[str, Any]:
+    """`sokbo run` adding 20 articles to an empty store and to each size; peak RSS; exponent."""
+    from sokbo.bench.scale import fit_exponent, in_fresh_process
+
+    sources_path = source_file(ctx)
+    sources = _sources(str(sources_path))
+    rows = []
+    repeat = 2
+    for n in (0, *ctx.sizes):
+        out = ctx.work / f"run-{n}"
+        build = in_fresh_process(_build, str(out), str(sources_path), n, ctx.per_day) if n \
+            else {"seconds": 0.0, "store_mb": 0.0, "peak_rss_mb": 0.0}
+        runs = []
+        for rep in range(repeat):
+            jsonl = ctx.work / f"new-{n}-{rep}.jsonl"
+            # the same new texts for every size, dated on the store's last day (where they
+            # meet its open stories): only the store differs
+            jsonl.write_text("\n".join(_new_lines(sources, max(n, 1), ctx.per_day, NEW,
+                                                  f"r{rep}")) + "\n", "utf-8")
+            target = out if n else ctx.work / f"run-0-{rep}"
+            runs.append(in_fresh_process(_run, str(target), str(jsonl), 1))
+        rows.append({"articles": n, "build_seconds": build["seconds"],
+                     "build_peak_rss_mb": build["peak_rss_mb"], "store_mb": build["store_mb"],
+                     "add_seconds": [r["seconds"] for r in runs],
+                     "add_cpu_seconds": [r["cpu_seconds"] for r in runs],
+                     "add_min_seconds": min(r["seconds"] for r in runs),
+                     "add_min_cpu_seconds": min(r["cpu_seconds"] for r in runs),
+                     "add_peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+                     "posts": [r["posts"] for r in runs],
+                     "errors": sum(r["errors"] for r in runs)})
+    empty = rows[0]
+    sized = rows[1:]
+    return {
+        "new_articles": NEW, "repeat": repeat, "sizes": rows,
+        "add_growth_exponent": fit_exponent([r["articles"] for r in sized],
+                                            [r["add_min_seconds"] for r in sized]),
+        "add_growth_exponent_cpu": fit_exponent([r["articles"] for r in sized],
+                                                [r["add_min_cpu_seconds"] for r in sized]),
+        "largest_over_empty": round(sized[-1]["add_min_seconds"] / empty["add_min_seconds"], 3)
+        if sized and empty["add_min_seconds"] else None,
+        "largest_over_empty_cpu": round(
+            sized[-1]["add_min_cpu_seconds"] / empty["add_min_cpu_seconds"], 3)
+        if sized and empty["add_min_cpu_seconds"] else None,
+        "peak_rss_mb": max(max(r["add_peak_rss_mb"], r["build_peak_rss_mb"]) for r in rows),
+    }
+
+
+# -- part: e2e (Kiwi-only ratio, --jobs 2) ---------------------------------------------------------
+
+def e2e_part(ctx: Any) -> dict[str, Any]:
+    """A first run of E2E_ARTICLES articles: one core, two jobs, and the Kiwi-only pass."""
+    from sokbo.bench.scale import in_fresh_process
+
+    sources = _sources(str(source_file(ctx)))
+    jsonl = ctx.work / "e2e.jsonl"
+    jsonl.write_text("\n".join(_new_lines(sources, 1, ctx.per_day, E2E_ARTICLES, "e2e"))
+                     + "\n", "utf-8")
+    kiwi = in_fresh_process(_kiwi_only, str(jsonl))
+    one = in_fresh_process(_run, str(ctx.work / "e2e-1"), str(jsonl), 1)
+    two = in_fresh_process(_run, str(ctx.work / "e2e-2"), str(jsonl), 2)
+    return {
+        "articles": E2E_ARTICLES, "kiwi_only": kiwi, "jobs_1": one, "jobs_2": two,
+        "ratio_to_kiwi_only": round(one["seconds"] / kiwi["seconds"], 2),
+        "ratio_to_kiwi_only_cpu": round(one["cpu_seconds"] / kiwi["cpu_seconds"], 2),
+        "jobs_2_speedup": round(one["seconds"] / two["seconds"], 2),
+        "articles_per_second": {"kiwi_only": round(E2E_ARTICLES / kiwi["seconds"], 1),
+                                "jobs_1": round(E2E_ARTICLES / one["seconds"], 2),
+                                "jobs_2": round(E2E_ARTICLES / two["seconds"], 2)},
+    }
+
+
+# -- part: backfill (Ray, 1 vs 2 workers) ----------------------------------------------------------
+
+def _backfill(out: str, jsonl: str, workers: int) -> dict[str, Any]:
+    """Child: `sokbo backfill` of one JSONL file on a local Ray of ``workers`` CPUs."""
+    import ray
+
+    from sokbo.backfill import run_backfill
+    from sokbo.config import load_settings
+
+    t0 = time.perf_counter()
+    ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+    started = time.perf_counter() - t0
+    try:
+        settings = load_settings().with_overrides(out_dir=Path(out))
+        t1 = time.perf_counter()
+        report = run_backfill(settings, [jsonl], workers=workers, preview=False)
+        total = time.perf_counter() - t1
+    finally:
+        ray.shutdown()
+    return {"ray_start_seconds": round(started, 2), "seconds": round(total, 2),
+            **{f"{k}_seconds": v for k, v in report.seconds.items()},
+            "articles": report.articles_read, "posts": len(report.posts)}
+
+
+def backfill_part(ctx: Any) -> dict[str, Any]:
+    """Backfill BACKFILL_ARTICLES articles with 1 and 2 Ray workers; project 1,000,000."""
+    from sokbo.bench.scale import in_fresh_process
+
+    sources = _sources(str(source_file(ctx)))
+    jsonl = ctx.work / "backfill.jsonl"
+    # spread over weeks, as an archive is
+    lines = []
+    for j, line in enumerate(_new_lines(sources, 1, ctx.per_day, BACKFILL_ARTICLES, "bf")):
+        rec = json.loads(line)
+        rec["published"] = f"2026-0{1 + j % 3}-{1 + j % 28:02d}T{8 + j % 12:02d}:00:00+09:00"
+        lines.append(json.dumps(rec, ensure_ascii=False))
+    jsonl.write_text("\n".join(lines) + "\n", "utf-8")
+    runs = {w: in_fresh_process(_backfill, str(ctx.work / f"bf-{w}"), str(jsonl), w)
+            for w in (1, 2)}
+    n = BACKFILL_ARTICLES
+    analyse = {w: r["read_and_analyse_seconds"] / n for w, r in runs.items()}
+    write = statistics.fmean(r["cluster_and_write_seconds"] / n for r in runs.values())
+    million = 1_000_000
+    return {
+        "articles": n, "workers": runs,
+        "analysis_speedup_2_workers": round(analyse[1] / analyse[2], 2),
+        "per_article_seconds": {"analyse_1_worker": round(analyse[1], 4),
+                                "analyse_2_workers": round(analyse[2], 4),
+                                "cluster_and_write": round(write, 4)},
+        # measured per-article costs × 1,000,000: analysis on 2 workers here, on W workers
+        # it divides by about W/2; clustering and writing run in the driver
+        "projected_hours_1m": {
+            "analyse_2_workers": round(analyse[2] * million / 3600, 1),
+            "cluster_and_write": round(write * million / 3600, 1),
+            "total": round((analyse[2] + write) * million / 3600, 1),
+        },
+    }
+
+
+# -- output ----------------------------------------------------------------------------------------
+
+def tables(report: dict[str, Any]) -> list[Any]:
+    from rich.table import Table
+
+    out = []
+    run = report.get("run")
+    if run:
+        t = Table(title=f"sokbo bench scale — `sokbo run` adding {run['new_articles']} "
+                        "articles (one core, with the preview)")
+        for col in ("stored articles", "build s", "store MB", "add: s (min)", "add: CPU s",
+                    "posts written", "peak RSS MB"):
+            t.add_column(col, justify="right")
+        for r in run["sizes"]:
+            t.add_row(f"{r['articles']:,}", f"{r['build_seconds']:.1f}", f"{r['store_mb']:.0f}",
+                      f"{r['add_min_seconds']:.2f}", f"{r['add_min_cpu_seconds']:.2f}",
+                      "/".join(map(str, r["posts"])), f"{r['add_peak_rss_mb']:.0f}")
+        out.append(t)
+    return out
+
+
+def notes(report: dict[str, Any]) -> list[str]:
+    lines = []
+    run = report.get("run")
+    if run:
+        lines.append(
+            f"run: largest store / empty store = {run['largest_over_empty']} "
+            f"(CPU {run['largest_over_empty_cpu']}; target ≤ 1.5); growth exponent "
+            f"{run['add_growth_exponent']} (CPU {run['add_growth_exponent_cpu']}; target ≤ 0.1);"
+            f" peak RSS {run['peak_rss_mb']:.0f} MB (target ≤ 700)")
+    e2e = report.get("e2e")
+    if e2e:
+        lines.append(
+            f"first run of {e2e['articles']} articles: {e2e['ratio_to_kiwi_only']}× the "
+            f"Kiwi-only pass (CPU {e2e['ratio_to_kiwi_only_cpu']}×; target ≤ 2.5), --jobs 2 "
+            f"{e2e['jobs_2_speedup']}× faster (target ≥ 1.7); articles/s "
+            f"{e2e['articles_per_second']}; peak RSS {e2e['jobs_1']['peak_rss_mb']:.0f} MB")
+    bf = report.get("backfill")
+    if bf:
+        lines.append(
+            f"backfill of {bf['articles']} articles on Ray: analysis "
+            f"{bf['analysis_speedup_2_workers']}× faster on 2 workers; per article "
+            f"{bf['per_article_seconds']}; 1,000,000 articles ≈ "
+            f"{bf['projected_hours_1m']['total']} h on this machine "
+            f"({bf['projected_hours_1m']})")
+    return lines
