@@ -23,6 +23,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
             monkeypatch.delenv(key, raising=False)
     # internal-error tracebacks (sokbo.crashlog) go to the test session's temp dir, not ~/.local
     monkeypatch.setenv("SOKBO_LOG_DIR", str(tmp_path_factory.getbasetemp() / "crash-logs"))
+    # one process per run unless a test asks for workers (2 cores shared by the whole suite;
+    # a test's monkeypatch does not reach a worker process)
+    monkeypatch.setenv("SOKBO_JOBS", "1")
 
 
 @pytest.fixture(scope="session")

@@ -101,6 +101,11 @@ def _env_layer() -> dict[str, Any]:
         layer.setdefault("output", {})["format"] = f
     if u := os.environ.get("SOKBO_STORE_URL"):  # keeps a password out of sokbo.toml
         layer.setdefault("store", {})["url"] = u
+    if j := os.environ.get("SOKBO_JOBS"):
+        try:
+            layer.setdefault("run", {})["jobs"] = int(j)
+        except ValueError:
+            raise ConfigError(f"SOKBO_JOBS must be a whole number, not {j[:20]!r}") from None
     return layer
 
 

@@ -23,6 +23,7 @@ from sokbo.store import PostRecord, Store
 if TYPE_CHECKING:
     from sokbo.cluster.stored import StoredStory
     from sokbo.render import RenderOptions
+    from sokbo.workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -190,8 +191,11 @@ def run_pipeline(
     report = RunReport(out_dir=settings.out_dir)
     inputs = list(inputs) if inputs else default_inputs(settings)
 
-    with Store(settings.state) as store:
-        read = read_inputs(settings, inputs, store, progress=progress, should_stop=should_stop)
+    from sokbo.workers import Workers
+
+    with Store(settings.state) as store, Workers(settings.workers) as workers:
+        read = read_inputs(settings, inputs, store, progress=progress, should_stop=should_stop,
+                           workers=workers)
         fresh = read.articles
         report.errors.extend(read.errors)
         report.fetch_stats = read.stats
@@ -207,28 +211,44 @@ def run_pipeline(
         stories = group_fresh(store, settings, fresh, known, progress=progress,
                               terms=read.terms)
         write_stories(store, settings, stories, report, progress=progress,
-                      should_stop=should_stop)
+                      should_stop=should_stop, workers=workers)
     if preview:
         report.site_index = build_preview(settings)
     return report
 
 
+# stories drafted ahead in the worker processes at a time (bounds the drafts held in memory),
+# and the fewest worth starting the workers for (each loads Python and Kiwi: ~2 s)
+DRAFT_BATCH = 32
+DRAFT_LEAST = 6
+
+
 def write_stories(store: Store, settings: Settings, stories: list[tuple[Story, StoredStory]],
                   report: RunReport, *, progress: Progress | None = None,
-                  should_stop: Callable[[], bool] | None = None) -> None:
+                  should_stop: Callable[[], bool] | None = None,
+                  workers: Workers | None = None) -> None:
     """Write each story's post in order (``run`` and ``backfill``); a story that cannot be
-    written keeps its articles, and every story leaves the pending list once handled."""
+    written keeps its articles, and every story leaves the pending list once handled.
+
+    With ``workers``, the stories' posts are drafted ahead in the worker processes (written,
+    rendered, linted, title card drawn: :func:`draft_story`), a batch at a time; this process
+    then places, stores and writes them in order, exactly as without workers.
+    """
     from sokbo.cluster.stored import story_done
 
+    drafts: dict[str, Draft | None] = {}
     for n, (story, stored) in enumerate(stories, 1):
         if should_stop is not None and should_stop():
             report.stopped = True  # the rest stay pending in the store for the next run
             break
+        if workers is not None and (n - 1) % DRAFT_BATCH == 0:
+            drafts = draft_ahead(store, settings, [s for s, _ in stories[n - 1:][:DRAFT_BATCH]],
+                                 workers)
         if progress:
             progress(f"writing {story.articles[0].title[:30]}", n, len(stories))
         try:
             with store.story_lock(story.id):
-                result = write_story(store, settings, story)
+                result = write_story(store, settings, story, draft=drafts.pop(story.id, None))
         except DraftError as e:
             report.errors.append(str(e))
             with store.transaction() as db:
@@ -325,12 +345,66 @@ def regenerate_story(settings: Settings, story_id: str) -> PostResult:
                                force=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A story's post written ahead in a worker process: the writer's post, its text as
+    placed at its own slug, that text's lint findings and its title card (hash, PNG)."""
+
+    story_id: str
+    input_hash: str
+    written: Post
+    text: str
+    findings: list[dict[str, Any]]
+    card: tuple[str, bytes] | None
+
+
+def draft_story(settings: Settings, story: Story, slug: str | None) -> Draft | None:
+    """The pure part of :func:`write_story` (a worker job); None when it fails (the main
+    process then writes the story itself and reports why)."""
+    from sokbo.render import RenderOptions, render_post
+    from sokbo.render.card import attach_card, card_hash, draw_card, fonts_available, is_card
+    from sokbo.write import write_post
+
+    try:
+        written = write_post(story, writer_options(settings), slug=slug, tags=topic_tags(story))
+        options = RenderOptions(cta_text=settings.cta_text, cta_url=settings.cta_url,
+                                template_dir=settings.template_dir)
+        post = attach_card(written, configured_image=settings.image,
+                           base_url=settings.card_base_url)
+        _, text = render_post(post, settings.format, options)
+        findings, _ = lint_post(post, text, settings.format, story, options)
+        card = None
+        if is_card(post, settings.card_base_url) and fonts_available():
+            card = (card_hash(post, settings.card_theme), draw_card(post, settings.card_theme))
+        return Draft(story.id, input_hash(story.articles, settings.format), written, text,
+                     findings, card)
+    except Exception:  # noqa: BLE001 - drafting ahead is an optimisation: write_story reports
+        return None
+
+
+def draft_ahead(store: Store, settings: Settings, stories: Sequence[Story],
+                workers: Workers) -> dict[str, Draft | None]:
+    """Drafts of the stories whose post must be written, computed by the workers (none with
+    one job: the stories are then written one by one, as always)."""
+    if workers.jobs == 1:
+        return {}
+    todo = []
+    for story in stories:
+        record = store.get_post(story.id)
+        if record is None or record.input_hash != input_hash(story.articles, settings.format):
+            todo.append((settings, story, store.story_slug(story.id)))
+    drafts = workers.map(draft_story, todo, least=DRAFT_LEAST)
+    return {args[1].id: d for args, d in zip(todo, drafts, strict=True)}
+
+
 def write_story(store: Store, settings: Settings, story: Story, *,
-                force: bool = False) -> PostResult:
+                force: bool = False, draft: Draft | None = None) -> PostResult:
     """Write or update the post of one story, unless its inputs did not change.
 
     The reviewer's edits are put back on the new post (``sokbo.edits``); a post that was
-    approved and now reads differently returns to review as ``changed``.
+    approved and now reads differently returns to review as ``changed``. ``draft`` is the
+    post drafted ahead by a worker (:func:`draft_story`): what it computed is used where it
+    is exactly what this function would compute.
     """
     from sokbo.edits import apply_edits
     from sokbo.render import RenderOptions
@@ -345,15 +419,21 @@ def write_story(store: Store, settings: Settings, story: Story, *,
         return PostResult(story.id, record.title, settings.out_dir / record.path, "unchanged",
                           None, list(story.articles), record.status, record.findings,
                           record.title_origin)
-    written = write_post(story, writer_options(settings), slug=store.story_slug(story.id),
-                         tags=topic_tags(story))
+    if draft is not None and (draft.story_id, draft.input_hash) != (story.id, ihash):
+        draft = None
+    written = draft.written if draft is not None else write_post(
+        story, writer_options(settings), slug=store.story_slug(story.id), tags=topic_tags(story))
     done = apply_edits(written, store.edits(story.id))
     options = RenderOptions(cta_text=settings.cta_text, cta_url=settings.cta_url,
                             template_dir=settings.template_dir)
     post, rel_path, text = place_post(store, settings, record, done.post, options)
     written = dataclasses.replace(written, slug=post.slug, image=post.image)
-    findings, blocked = lint_post(post, text, fmt, story, options,
-                                  written=written if done.applied else None)
+    if draft is not None and not done.applied and text == draft.text:
+        findings = draft.findings  # the very text the worker linted
+        blocked = any(f["severity"] == "error" for f in findings)
+    else:
+        findings, blocked = lint_post(post, text, fmt, story, options,
+                                      written=written if done.applied else None)
     status = next_status(record, content_hash(text), blocked)
     title_origin = "reviewer" if done.title_edited else "writer"
     path = settings.out_dir / rel_path
@@ -374,7 +454,8 @@ def write_story(store: Store, settings: Settings, story: Story, *,
     # story could come back under a new id and file name: the same story posted twice.
     atomic_write_text(path, text)
     if is_card(post, settings.card_base_url):
-        ensure_card(settings.out_dir, post, settings.card_theme)
+        ensure_card(settings.out_dir, post, settings.card_theme,
+                    drawn=draft.card if draft is not None else None)
     return PostResult(story.id, post.title, path, "updated" if record else "new", post,
                       list(story.articles), status, findings, title_origin)
 

@@ -89,16 +89,20 @@ def read_inputs(
     *,
     progress: Progress | None = None,
     should_stop: ShouldStop | None = None,
+    workers: Workers | None = None,
 ) -> ReadResult:
     """Every article the inputs yield, keyed by id; one error line per input or item that failed.
 
     ``should_stop`` is asked before each input and each feed item; when it answers True the
     reading ends there (``ReadResult.stopped``) and what was read so far is returned.
+    ``workers`` extract and analyse (default: ``settings.workers`` processes for this call).
     """
+    from contextlib import nullcontext
+
     from sokbo.workers import Workers
 
-    with Workers(settings.workers) as workers:
-        reader = _Reader(settings, store, progress, should_stop, workers)
+    with nullcontext(workers) if workers is not None else Workers(settings.workers) as pool:
+        reader = _Reader(settings, store, progress, should_stop, pool)
         try:
             for n, value in enumerate(inputs, 1):
                 if reader.stop_requested():

@@ -119,6 +119,11 @@ def _run_remote(job: Job) -> Outcome:
     return run_job(job)
 
 
+def _call(fn_args: tuple[Any, tuple[Any, ...]]) -> Any:
+    fn, args = fn_args
+    return fn(*args)
+
+
 class Workers:
     """``jobs`` processes for :func:`run_job`; with 1, or for a small batch, in place."""
 
@@ -132,6 +137,15 @@ class Workers:
         pool = self._start()
         chunk = max(1, min(16, len(jobs) // (self.jobs * 4)))
         return list(pool.map(_run_remote, jobs, chunksize=chunk))
+
+    def map(self, fn: Any, args: Sequence[tuple[Any, ...]], *, least: int = MIN_PARALLEL
+            ) -> list[Any]:
+        """``fn(*a)`` for each ``a`` (a top-level function), in order; in place with one job
+        or fewer than ``least`` calls."""
+        if self.jobs == 1 or len(args) < least:
+            return [fn(*a) for a in args]
+        pool = self._start()
+        return list(pool.map(_call, [(fn, a) for a in args]))
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:

@@ -365,15 +365,21 @@ def _stored_hash(path: Path) -> str | None:
         return None
 
 
-def ensure_card(out_dir: Path, post: Post, theme: str = "navy") -> Path | None:
+def ensure_card(out_dir: Path, post: Post, theme: str = "navy", *,
+                drawn: tuple[str, bytes] | None = None) -> Path | None:
     """Write ``OUT/assets/cards/<slug>.png`` unless it already shows this post; its path.
 
-    None (and a warning) when no Korean font is installed: the post keeps its image path and
-    the card is drawn once the fonts are there (``apt-get install fonts-nanum``).
+    ``drawn`` is a card drawn ahead (its ``card_hash``, its PNG), by a worker process: used
+    when it is this post's card. None (and a warning) when no Korean font is installed: the
+    post keeps its image path and the card is drawn once the fonts are there
+    (``apt-get install fonts-nanum``).
     """
     path = card_file(out_dir, post)
     want = card_hash(post, theme)
     if path.is_file() and _stored_hash(path) == want:
+        return path
+    if drawn is not None and drawn[0] == want:
+        atomic_write_bytes(path, drawn[1])
         return path
     if not fonts_available():
         _warn_no_fonts()
