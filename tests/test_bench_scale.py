@@ -89,17 +89,18 @@ def test_scale_bench_pipeline_parts_on_tiny_stores(small_clusters: Path, tmp_pat
     from sokbo.bench import scale_run
 
     monkeypatch.setattr(scale_run, "NEW", 3)
+    monkeypatch.setattr(scale_run, "REPEAT", 1)
     monkeypatch.setattr(scale_run, "E2E_ARTICLES", 4)
     result = CliRunner().invoke(bench_group, [
-        "scale", "--json", "--shared", str(small_clusters), "--sizes", "30,90",
+        "scale", "--json", "--shared", str(small_clusters), "--sizes", "40",
         "--per-day", "30", "--work", str(tmp_path), "--part", "run", "--part", "e2e"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     run, e2e = report["run"], report["e2e"]
-    assert [r["articles"] for r in run["sizes"]] == [0, 30, 90]
+    assert [r["articles"] for r in run["sizes"]] == [0, 40]
     for r in run["sizes"]:
         assert r["errors"] == 0 and min(r["posts"]) >= 1 and r["add_peak_rss_mb"] > 0
         assert r["articles"] == 0 or r["store_mb"] > 0
-    assert isinstance(run["add_growth_exponent"], float) and run["largest_over_empty"] > 0
+    assert run["largest_over_empty"] > 0
     assert e2e["jobs_1"]["articles"] == e2e["jobs_2"]["articles"] == 4
     assert e2e["kiwi_only"]["tokens"] > 0 and e2e["ratio_to_kiwi_only"] > 1

@@ -47,6 +47,7 @@ def test_a_url_in_an_error_line_has_no_password() -> None:
 
 
 def test_store_url_is_configured_and_checked(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("SOKBO_JOBS")  # the suite's one-process default, set by conftest
     conf = tmp_path / "sokbo.toml"
     conf.write_text('[store]\nurl = "postgresql://u@h/db"\n[run]\njobs = 3\n', "utf-8")
     settings = load_settings(conf)

@@ -25,6 +25,7 @@ from typing import Any
 __all__ = ["backfill_part", "e2e_part", "run_part", "tables", "notes"]
 
 NEW = 20          # articles a measured run adds
+REPEAT = 2        # runs adding NEW articles at each size (the fastest is reported)
 # the last texts are kept out of the stored stream: new articles are news, not the stored
 # articles again (a copy of a stored text would join its story and rewrite a larger post)
 HELD_OUT = 300
@@ -58,6 +59,11 @@ def source_file(ctx: Any) -> Path:
                                    ensure_ascii=False), article_terms(a)))
         path.write_bytes(pickle.dumps(out))
     return path
+
+
+def held_out(sources: list[Any]) -> int:
+    """How many of the last texts only new articles use (a quarter of a small set)."""
+    return min(HELD_OUT, max(1, len(sources) // 4))
 
 
 def _sources(path: str) -> list[tuple[str, str, str, str, Any]]:
@@ -109,7 +115,7 @@ def _build(out: str, sources: str, n: int, per_day: int) -> dict[str, Any]:
                     "VALUES (?,?,?,?,?,?,?,NULL,NULL,?,NULL,?,?)", batch)
             batch.clear()
 
-        for _, s, aid, url, at in _stream(len(src) - HELD_OUT, n, per_day):
+        for _, s, aid, url, at in _stream(len(src) - held_out(src), n, per_day):
             title, text, outlet, sentences, terms = src[s]
             when = datetime.fromtimestamp(at, timezone.utc).astimezone(KST).isoformat()
             h = content_hash(title, text)
@@ -136,7 +142,7 @@ def _new_lines(sources: list[Any], after: int, per_day: int, count: int, tag: st
 
     rng = random.Random(f"{SEED}-{tag}")
     last = START + max(after - 1, 0) * DAY_SECONDS / per_day
-    held = sources[len(sources) - HELD_OUT:]
+    held = sources[len(sources) - held_out(sources):]
     lines = []
     for j in range(count):
         title, text, outlet, _, _ = held[rng.randrange(len(held))]
@@ -190,7 +196,7 @@ def run_part(ctx: Any) -> dict[str, Any]:
     sources_path = source_file(ctx)
     sources = _sources(str(sources_path))
     rows = []
-    repeat = 2
+    repeat = REPEAT
     for n in (0, *ctx.sizes):
         out = ctx.work / f"run-{n}"
         build = in_fresh_process(_build, str(out), str(sources_path), n, ctx.per_day) if n \
