@@ -35,8 +35,7 @@ def ray_session(address: str | None, workers: int) -> Iterator[Any]:
         import ray
         import ray.data  # noqa: F401 - Ray Data is the `ray[data]` extra
     except ImportError as e:
-        raise SokboRayError("sokbo backfill needs Ray: pip install 'sokbo[ray]' "
-                            "(or pip install 'ray[data]')") from e
+        raise SokboRayError("sokbo backfill needs Ray Data: pip install 'ray[data]'") from e
     os.environ.setdefault("RAY_DEDUP_LOGS", "0")
     started = False
     if not ray.is_initialized():
