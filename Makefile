@@ -57,8 +57,11 @@ install-check:
 FUZZ_JOBS ?= 2
 FUZZ_SCALE ?= 1
 FUZZ_MIN ?= 100000
+# random kill -9s during run, watch and publish, each followed by a rerun (tests/test_kill.py)
+FUZZ_KILLS ?= 60
 fuzz: $(STAMP)
 	$(BIN)/python tests/fuzz/run.py --jobs $(FUZZ_JOBS) --scale $(FUZZ_SCALE) --min-inputs $(FUZZ_MIN)
+	SOKBO_KILLS=$(FUZZ_KILLS) $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_kill.py
 
 bench: $(STAMP)
 	$(BIN)/sokbo bench quality

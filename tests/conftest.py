@@ -84,3 +84,13 @@ def state_target(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
     if request.param == "sqlite":
         return tmp_path / "state" / "sokbo.db"
     return request.getfixturevalue("pg_url")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The kill test's kills → outcome table, when it ran (see test_kill.py)."""
+    import sys
+
+    kill = sys.modules.get("test_kill")
+    if kill is not None and kill.OUTCOMES:
+        terminalreporter.write_sep("-", "kill -9 → outcome")
+        terminalreporter.write_line(kill.kills_table())

@@ -166,3 +166,36 @@ def test_new_article_joining_a_posted_story_updates_that_post(tmp_path: Path,
     assert len(list(settings.posts_dir.iterdir())) == len(first.posts)
     links = parse_post(busan.path.read_text("utf-8"))[2].count('rel="noopener nofollow"')
     assert links == 3
+
+
+def test_an_approval_or_an_edit_made_while_a_story_is_written_is_kept(
+        tmp_path: Path, demo_dir: Path, monkeypatch) -> None:
+    """The review page and a run share the state: what the reviewer saves while a story is
+    being written (between reading the state and committing the post) is not lost."""
+    import sokbo.pipeline as pipeline
+    from sokbo.pipeline import regenerate_story
+    from sokbo.store import Edit
+
+    settings = load_settings().with_overrides(out_dir=tmp_path / "out")
+    first = run_pipeline(settings, [str(demo_dir / "feed.xml")])
+    sid = first.posts[0].story_id
+    real_lint = pipeline.lint_post
+    meanwhile = []
+
+    def lint_while_reviewing(*args, **kw):
+        if meanwhile:
+            with Store(settings.db_path) as store, store.transaction() as db:
+                meanwhile.pop()(store, db, store.get_post(sid))
+        return real_lint(*args, **kw)
+
+    monkeypatch.setattr(pipeline, "lint_post", lint_while_reviewing)
+    meanwhile.append(lambda store, db, rec: store.set_post_status(rec.id, "approved", db=db))
+    assert regenerate_story(settings, sid).review == "approved"
+
+    meanwhile.append(lambda store, db, rec: store.save_edit(
+        db, Edit(sid, "title", rec.title, "검토자가 고친 제목")))
+    result = regenerate_story(settings, sid)
+    assert result.title == "검토자가 고친 제목" and result.title_origin == "reviewer"
+    with Store(settings.db_path) as store:
+        assert store.get_post(sid).title == "검토자가 고친 제목"
+    assert "title: 검토자가 고친 제목" in result.path.read_text("utf-8")

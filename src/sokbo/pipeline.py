@@ -423,32 +423,41 @@ def write_story(store: Store, settings: Settings, story: Story, *,
         draft = None
     written = draft.written if draft is not None else write_post(
         story, writer_options(settings), slug=store.story_slug(story.id), tags=topic_tags(story))
-    done = apply_edits(written, store.edits(story.id))
     options = RenderOptions(cta_text=settings.cta_text, cta_url=settings.cta_url,
                             template_dir=settings.template_dir)
-    post, rel_path, text = place_post(store, settings, record, done.post, options)
-    written = dataclasses.replace(written, slug=post.slug, image=post.image)
-    if draft is not None and not done.applied and text == draft.text:
-        findings = draft.findings  # the very text the worker linted
-        blocked = any(f["severity"] == "error" for f in findings)
-    else:
-        findings, blocked = lint_post(post, text, fmt, story, options,
-                                      written=written if done.applied else None)
-    status = next_status(record, content_hash(text), blocked)
-    title_origin = "reviewer" if done.title_edited else "writer"
+    for attempt in itertools.count(1):
+        edits = store.edits(story.id)
+        done = apply_edits(written, edits)
+        post, rel_path, text = place_post(store, settings, record, done.post, options)
+        written = dataclasses.replace(written, slug=post.slug, image=post.image)
+        if draft is not None and not done.applied and text == draft.text:
+            findings = draft.findings  # the very text the worker linted
+            blocked = any(f["severity"] == "error" for f in findings)
+        else:
+            findings, blocked = lint_post(post, text, fmt, story, options,
+                                          written=written if done.applied else None)
+        title_origin = "reviewer" if done.title_edited else "writer"
+        try:
+            with store.transaction() as db:
+                if store.edits(story.id) != edits and attempt < 3:
+                    raise _EditedMeanwhile  # the reviewer saved an edit while we linted
+                # read again under the write lock: an approval given meanwhile is kept
+                status = next_status(store.get_post(story.id), content_hash(text), blocked)
+                store.upsert_story(db, story.id, post.slug)
+                for a in story.articles:
+                    store.upsert_article(db, a, story.id)
+                for old, new in zip(done.stored, done.applied, strict=True):
+                    if old.target != new.target:
+                        store.delete_edit(db, story.id, old.target)
+                    if old != new:
+                        store.save_edit(db, new)
+                store.save_post(db, post, path=rel_path, fmt=fmt, input_hash=ihash,
+                                content_hash=content_hash(text), rendered=text, status=status,
+                                findings=findings, title_origin=title_origin)
+        except _EditedMeanwhile:
+            continue
+        break
     path = settings.out_dir / rel_path
-    with store.transaction() as db:
-        store.upsert_story(db, story.id, post.slug)
-        for a in story.articles:
-            store.upsert_article(db, a, story.id)
-        for old, new in zip(done.stored, done.applied, strict=True):
-            if old.target != new.target:
-                store.delete_edit(db, story.id, old.target)
-            if old != new:
-                store.save_edit(db, new)
-        store.save_post(db, post, path=rel_path, fmt=fmt, input_hash=ihash,
-                        content_hash=content_hash(text), rendered=text, status=status,
-                        findings=findings, title_origin=title_origin)
     # The file comes after the commit: killed in between, the next run finds the post's row
     # without its file and rewrites it in place. Killed with only the file written, the
     # story could come back under a new id and file name: the same story posted twice.
@@ -476,6 +485,10 @@ def restore_post_file(store: Store, settings: Settings, record: PostRecord) -> N
     post = store.load_post(record.id)
     if post is not None and is_card(post, settings.card_base_url):
         ensure_card(settings.out_dir, post, settings.card_theme)
+
+
+class _EditedMeanwhile(Exception):
+    pass
 
 
 def place_post(store: Store, settings: Settings, record: PostRecord | None, post: Post,
