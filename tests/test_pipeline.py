@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from postparse import parse_post
 
@@ -199,3 +200,42 @@ def test_an_approval_or_an_edit_made_while_a_story_is_written_is_kept(
     with Store(settings.db_path) as store:
         assert store.get_post(sid).title == "검토자가 고친 제목"
     assert "title: 검토자가 고친 제목" in result.path.read_text("utf-8")
+
+
+class _Killed(BaseException):
+    """Stands in for kill -9 at one exact point of a run."""
+
+
+def test_killed_between_an_update_and_its_file_the_next_run_writes_the_file(
+        tmp_path: Path, demo_dir: Path, monkeypatch) -> None:
+    """Found by the kill test: an updated post's row committed, killed before its file was
+    rewritten; the old file was still there, so the rerun called the post unchanged and the
+    file stayed the old version for good."""
+    import sokbo.pipeline as pipeline
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(demo_dir, corpus)
+    full = (corpus / "feed.xml").read_text("utf-8")
+    late = next(i for i in re.findall(r"<item>.*?</item>", full, flags=re.S)
+                if "hanbit-busan-wind.html" in i)
+    (corpus / "first.xml").write_text(full.replace(late, ""), "utf-8")
+    settings = load_settings().with_overrides(out_dir=tmp_path / "out")
+    first = run_pipeline(settings, [str(corpus / "first.xml")])
+    busan = next(p for p in first.posts if any("부산" in a.title for a in p.articles))
+    old_text = busan.path.read_text("utf-8")
+
+    def die_before_the_file(path: Path, text: str) -> None:
+        raise _Killed
+
+    monkeypatch.setattr(pipeline, "atomic_write_text", die_before_the_file)
+    with pytest.raises(_Killed):
+        run_pipeline(settings, [str(corpus / "feed.xml")])
+    monkeypatch.undo()
+    assert busan.path.read_text("utf-8") == old_text  # the row is new, the file is not
+
+    again = run_pipeline(settings, [str(corpus / "feed.xml")])
+    with Store(settings.db_path) as store:
+        record = store.get_post(busan.story_id)
+    assert busan.path.read_text("utf-8") == record.rendered != old_text
+    assert record.rendered.count('rel="noopener nofollow"') == 3  # the late source joined
+    assert {p.status for p in again.posts} == {"unchanged"}

@@ -459,8 +459,9 @@ def write_story(store: Store, settings: Settings, story: Story, *,
         break
     path = settings.out_dir / rel_path
     # The file comes after the commit: killed in between, the next run finds the post's row
-    # without its file and rewrites it in place. Killed with only the file written, the
-    # story could come back under a new id and file name: the same story posted twice.
+    # and a file that is missing or not what the row says, and writes the row's text. Killed
+    # with only the file written, the story could come back under a new id and file name:
+    # the same story posted twice.
     atomic_write_text(path, text)
     if is_card(post, settings.card_base_url):
         ensure_card(settings.out_dir, post, settings.card_theme,
@@ -470,7 +471,7 @@ def write_story(store: Store, settings: Settings, story: Story, *,
 
 
 def restore_post_file(store: Store, settings: Settings, record: PostRecord) -> None:
-    """The file of a post whose inputs did not change, when it is missing: the stored text.
+    """The file of a post whose inputs did not change, when it is missing or stale: the stored text.
 
     Missing because another worker sharing the database wrote the post (PostgreSQL), or
     because a run was killed between the commit and the file: either way the stored text is
@@ -479,8 +480,10 @@ def restore_post_file(store: Store, settings: Settings, record: PostRecord) -> N
     from sokbo.render.card import ensure_card, is_card
 
     path = settings.out_dir / record.path
-    if path.exists():
+    if _same_text(path, record.rendered):
         return
+    # killed between the commit and the file write (see write_story): the row is the truth;
+    # the file is missing, or still the previous version of an updated post
     atomic_write_text(path, record.rendered)
     post = store.load_post(record.id)
     if post is not None and is_card(post, settings.card_base_url):
