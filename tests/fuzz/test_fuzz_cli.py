@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from fuzz.harness import EntryPoint
 from fuzz.seeds import DEMO
 
-cli_args = EntryPoint("cli arguments", fuzz_examples=5_000, test_examples=30,
+cli_args = EntryPoint("cli arguments", fuzz_examples=4_000, test_examples=30,
                       hang_seconds=60.0)  # a whole `sokbo post` on a loaded machine
 
 ODD = ("", " ", "-", "--", "../..", "/", "/dev/null", "/proc/self/status", "~", "가나다",

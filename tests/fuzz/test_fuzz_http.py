@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from fuzz.harness import EntryPoint, mutated
 from fuzz.seeds import FEEDS, PAGES, generated_feeds, generated_pages
 
-http = EntryPoint("http answers", fuzz_examples=5_000, test_examples=25)
+http = EntryPoint("http answers", fuzz_examples=4_000, test_examples=25)
 
 STATUS = st.sampled_from((200,) * 8 + (301, 302, 304, 307, 404, 410, 429, 500, 503, 204, 999))
 CONTENT_TYPES = st.sampled_from((

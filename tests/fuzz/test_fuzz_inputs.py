@@ -19,11 +19,11 @@ from fuzz.seeds import (
     generated_pages,
 )
 
-pages = EntryPoint("pages", fuzz_examples=30_000)
-feeds = EntryPoint("feeds", fuzz_examples=35_000)
-jsonl = EntryPoint("jsonl", fuzz_examples=10_000)
-texts = EntryPoint("text files", fuzz_examples=6_000)
-config = EntryPoint("config", fuzz_examples=12_000)
+pages = EntryPoint("pages", fuzz_examples=20_000)
+feeds = EntryPoint("feeds", fuzz_examples=25_000)
+jsonl = EntryPoint("jsonl", fuzz_examples=8_000)
+texts = EntryPoint("text files", fuzz_examples=5_000)
+config = EntryPoint("config", fuzz_examples=10_000)
 
 
 def test_fuzz_pages() -> None:
@@ -74,7 +74,7 @@ def test_fuzz_config(tmp_path: Path) -> None:
     config.fuzz(st.one_of(generated_configs(), mutated([CONFIG], max_ops=3)), target=load)
 
 
-local_feeds = EntryPoint("local feeds", fuzz_examples=5_000, test_examples=20)
+local_feeds = EntryPoint("local feeds", fuzz_examples=4_000, test_examples=20)
 
 
 @st.composite
