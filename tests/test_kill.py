@@ -2,10 +2,11 @@
 `sokbo publish` processes, then a rerun, must end exactly where an uninterrupted run ends.
 
 After every kill the SQLite state passes ``PRAGMA integrity_check``; after the rerun there is
-no lost, duplicated or changed post (post files, database rows and provenance, the preview
-site, the site repository's commit) compared with an uninterrupted run, and no temp file is
-left anywhere. The corpus is the demo feed in two steps: first without one article, then with
-it (the late article joins a posted story), so kills land in new posts and in updates.
+no lost, duplicated or changed post (post files, title cards, database rows and provenance,
+the preview site, the site repository's commit) compared with an uninterrupted run, and no
+temp file is left anywhere. The corpus is the demo feed in two steps: first without one
+article, then with it (the late article joins a posted story), so kills land in new posts and
+in updates.
 
 Where a kill lands is drawn at random among: any moment of the process (``blind``), right
 after its n-th file write (``after a write``), while an atomic write's temp file exists
@@ -181,7 +182,8 @@ def snapshot(out: Path) -> dict[str, object]:
     site = {(f"posts/{ids.get(int(k[6:-5]))}" if re.fullmatch(r"posts/\d+\.html", k) else k): v
             for k, v in _files(out / "site").items()}
     return {"post files": _files(out / "_posts"), "posts": posts, "sentences": sentences,
-            "articles": articles, "stories": stories, "site": site}
+            "articles": articles, "stories": stories, "site": site,
+            "title cards": _files(out / "assets")}
 
 
 def assert_same(got: dict[str, object], want: dict[str, object], what: str) -> None:
@@ -247,7 +249,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory, demo_dir: Path) -> Refer
     seconds, writes, states = [], [], []
     for feed in feeds:
         t, n = sokbo.run("run", "--feed", feed, "--out", str(out),
-                         watch=(out / "_posts", out / "site"))
+                         watch=(out / "_posts", out / "site", out / "assets"))
         seconds.append(t)
         writes.append(n)
         states.append(snapshot(out))
@@ -292,7 +294,7 @@ def _while_temp_file(root: Path) -> Trigger:
 
 def _pipeline_trigger(rng: random.Random, out: Path, seconds: float,
                       writes: int) -> tuple[str, Trigger]:
-    roots = (out / "_posts", out / "site")
+    roots = (out / "_posts", out / "site", out / "assets")
     kind = rng.choices(["blind", "after a write", "mid-write"], weights=[3, 5, 2])[0]
     if kind == "blind":
         return kind, _after(rng.uniform(0.0, seconds))

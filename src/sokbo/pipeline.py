@@ -463,7 +463,7 @@ def write_story(store: Store, settings: Settings, story: Story, *,
     # with only the file written, the story could come back under a new id and file name:
     # the same story posted twice.
     atomic_write_text(path, text)
-    if is_card(post, settings.card_base_url):
+    if is_card(post, settings.card_base_url):  # killed before it: the preview build draws it
         ensure_card(settings.out_dir, post, settings.card_theme,
                     drawn=draft.card if draft is not None else None)
     return PostResult(story.id, post.title, path, "updated" if record else "new", post,
