@@ -426,3 +426,38 @@ def test_non_ascii_conditional_header_is_a_fetch_error(server, make_fetcher):
     server.route("/x", "ok")
     with pytest.raises(FetchError):
         make_fetcher().get(server.url("/x"), etag='"판"')
+
+
+# -- hostile answers and settings: a FetchError, never another exception ------------------------
+
+@pytest.mark.parametrize("location", ["http://[::1", "https://news.example]/a",
+                                      "http://127.0.0.1:99999/"])
+def test_redirect_to_an_unparseable_url(server, make_fetcher, location):
+    server.route_reply("/bad-redirect", redirect(location))
+    url = server.url("/bad-redirect")
+    with pytest.raises(FetchError) as err:
+        make_fetcher().get(url)
+    message = str(err.value)
+    assert "\n" not in message and err.value.source == url
+    assert "invalid URL" in message or "Invalid URL in location" in message, message
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://news.example]/a/1", "http:///x"])
+def test_unparseable_url_is_a_fetch_error(make_fetcher, url):
+    with pytest.raises(FetchError, match="invalid URL"):
+        make_fetcher().get(url)
+
+
+@pytest.mark.parametrize(("header", "value"), [("Content-Length", "²"), ("Retry-After", "²")])
+def test_unicode_digits_in_headers(server, make_fetcher, header, value):
+    # "²".isdigit() is True and int("²") raises: such a header must not escape as ValueError
+    status = 503 if header == "Retry-After" else 200
+    server.route_reply("/odd", Reply(status=status, body=b"<p>x</p>",
+                                     headers={header: value}, send_length=False))
+    with pytest.raises(FetchError, match="HTTP 503" if status == 503 else "Content-Length"):
+        make_fetcher(retries=1).get(server.url("/odd"))
+
+
+def test_non_ascii_user_agent_is_a_fetch_error():
+    with pytest.raises(FetchError, match="User-Agent"):
+        Fetcher(user_agent="속보봇/1.0")
