@@ -381,6 +381,8 @@ def test_temp_files_of_a_killed_publish_are_removed(state: Settings, tmp_path: P
     publish_posts(state, repo)
     assert not stray.exists()
     assert git(repo, "status", "--porcelain") == ""
+
+
 @pytest.mark.parametrize(("marker", "folder"), [("jekyll", "assets/cards"),
                                                 ("hugo", "static/assets/cards")])
 def test_title_cards_are_committed_where_the_site_serves_them(state: Settings, tmp_path: Path,
@@ -408,3 +410,35 @@ def test_title_cards_are_committed_where_the_site_serves_them(state: Settings, t
     head = git(repo, "rev-parse", "HEAD")
     again = publish_posts(state, repo, post_ids=[1, 2])
     assert again.commit is None and git(repo, "rev-parse", "HEAD") == head
+
+
+def test_killed_before_its_commit_the_next_publish_commits_posts_and_cards(
+        state: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by the kill test: the files of a killed publish were found 'unchanged' by the
+    next one, which then left their title cards out of the commit."""
+    pytest.importorskip("PIL")
+    import sokbo.publish.repo as publish_repo
+    from sokbo.render.card import fonts_available
+
+    if not fonts_available():
+        pytest.skip("no Korean font (apt-get install fonts-nanum)")
+
+    class Killed(BaseException):
+        pass
+
+    def die(*args, **kw):
+        raise Killed
+
+    repo = make_site(tmp_path / "blog")
+    approve_posts(state)
+    monkeypatch.setattr(publish_repo, "_commit", die)
+    with pytest.raises(Killed):
+        publish_posts(state, repo)
+    monkeypatch.undo()
+    assert commits(repo) == 0
+    report = publish_posts(state, repo)
+    assert [o.action for o in report.published] == ["unchanged"] * 4
+    committed = git(repo, "-c", "core.quotepath=false", "ls-files").split()
+    assert sum(1 for f in committed if f.startswith("assets/cards/")) == 4
+    assert sum(1 for f in committed if f.startswith("_posts/")) == 4
+    assert git(repo, "status", "--porcelain") == ""

@@ -240,12 +240,12 @@ def publish_posts(
             name = Path(record.path).stem + Path(renderer.path_for(post)).suffix
             target = folder / name
             rel = target.relative_to(repo).as_posix()
-            if target.exists():
-                current = file_hash(target)
-                if current == content_hash(text):
-                    report.published.append(PostOutcome(record.id, post.title, rel, "unchanged"))
-                    writes.append((record, target, text))
-                    continue
+            current = file_hash(target) if target.exists() else None
+            if current == content_hash(text):
+                # already there (published before, or by a publish killed before its commit):
+                # its title card still goes with it
+                action = "unchanged"
+            elif target.exists():
                 if record.published_hash is None or current != record.published_hash:
                     why = ("exists and was not written by sokbo" if record.published_hash is None
                            else "was edited after sokbo published it")
