@@ -165,3 +165,15 @@ def test_full_disk_is_one_line_and_nothing_half_written(tmp_path: Path, size: st
         for post in (copy / "_posts").glob("*"):
             rel = str(post.relative_to(copy))
             assert rel in rendered and post.read_text("utf-8") == rendered[rel], rel
+
+
+@pytest.mark.parametrize("command", [["run", "--feed", str(PAGE)], ["watch", "--max-runs", "1",
+                                                                     "--feed", str(PAGE)]])
+def test_output_folder_that_is_a_file_is_one_line(tmp_path: Path, command: list[str]) -> None:
+    # found by the CLI fuzzer: `sokbo watch --out /dev/null` ended in FileExistsError
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder", "utf-8")
+    code, _, err = _invoke(*command, "--out", str(blocker))
+    assert code == 2, err
+    assert "internal error" not in err and "Traceback" not in err
+    assert str(blocker) in err.strip().splitlines()[-1]

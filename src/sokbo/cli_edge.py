@@ -51,6 +51,9 @@ _ENVIRONMENT_ERRNOS = {
     errno.EMFILE: "too many open files",
     errno.ENFILE: "too many open files",
     errno.ENAMETOOLONG: "file name too long",
+    errno.ENOTDIR: "not a directory",
+    errno.EEXIST: "a file is in the way",  # mkdir over a file: `--out /dev/null`
+    errno.EISDIR: "is a directory",
 }
 _SQLITE_ENVIRONMENT = {
     "database or disk is full": "disk full: cannot write the state database",
