@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -116,13 +117,23 @@ class WordPressServer:
     processes: list[subprocess.Popen]
 
     def stop(self) -> None:
+        """Stop every process, each with its whole process group (php -S forks workers)."""
         for p in reversed(self.processes):
-            p.terminate()
+            _signal_group(p, signal.SIGTERM)
         for p in reversed(self.processes):
             try:
                 p.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                p.kill()
+                _signal_group(p, signal.SIGKILL)
+                p.wait(timeout=20)
+            _signal_group(p, signal.SIGKILL)  # workers that outlived their parent
+
+
+def _signal_group(p: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(p.pid, sig)  # each process was started as the leader of its own group
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _wait(check, what: str, proc: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
@@ -152,7 +163,7 @@ def start_wordpress(root: Path, plugins: list[Path] = ()) -> WordPressServer:
         [_tool("mariadbd"), "--no-defaults", f"--datadir={datadir}", f"--socket={sock}",
          "--skip-networking", f"--user={user}", f"--pid-file={root / 'mariadb.pid'}",
          f"--log-error={db_log}", "--innodb-buffer-pool-size=32M", "--skip-log-bin"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     procs.append(mysqld)
     server = WordPressServer("", "", "", root, procs)
     try:
@@ -205,7 +216,7 @@ def start_wordpress(root: Path, plugins: list[Path] = ()) -> WordPressServer:
         with php_log.open("w") as log:
             php = subprocess.Popen(
                 ["php", "-S", f"127.0.0.1:{port}", "-t", str(site), str(root / "router.php")],
-                stdout=log, stderr=subprocess.STDOUT, cwd=root,
+                stdout=log, stderr=subprocess.STDOUT, cwd=root, start_new_session=True,
                 env=dict(os.environ, PHP_CLI_SERVER_WORKERS="2"))
         procs.append(php)
 
