@@ -29,7 +29,9 @@ REPEAT = 2        # runs adding NEW articles at each size (the fastest is report
 # the last texts are kept out of the stored stream: new articles are news, not the stored
 # articles again (a copy of a stored text would join its story and rewrite a larger post)
 HELD_OUT = 300
-E2E_ARTICLES = 60  # articles of the end-to-end, Kiwi-only and --jobs runs
+# articles of the end-to-end, Kiwi-only and --jobs runs: a first run of a day's news or so,
+# large enough that the workers' start-up (an import and a Kiwi load each) is not most of it
+E2E_ARTICLES = 200
 BACKFILL_ARTICLES = 120
 SEED = 20
 
@@ -143,9 +145,12 @@ def _new_lines(sources: list[Any], after: int, per_day: int, count: int, tag: st
     rng = random.Random(f"{SEED}-{tag}")
     last = START + max(after - 1, 0) * DAY_SECONDS / per_day
     held = sources[len(sources) - held_out(sources):]
+    # distinct texts while there are enough (a repeated text is a duplicate, not news)
+    picks = rng.sample(range(len(held)), count) if count <= len(held) \
+        else [rng.randrange(len(held)) for _ in range(count)]
     lines = []
-    for j in range(count):
-        title, text, outlet, _, _ = held[rng.randrange(len(held))]
+    for j, k in enumerate(picks):
+        title, text, outlet, _, _ = held[k]
         at = datetime.fromtimestamp(last - j * 60, timezone.utc).astimezone(KST)
         lines.append(json.dumps({"title": title, "text": text, "outlet": outlet,
                                  "url": f"https://new.example/{tag}/{j}",

@@ -329,7 +329,9 @@ def draw_card(post: Post, theme: str = "navy") -> bytes:
     info = PngImagePlugin.PngInfo()
     info.add_text(_HASH_KEY, card_hash(post, theme))
     out = BytesIO()
-    img.save(out, format="PNG", optimize=True, pnginfo=info)
+    # zlib's default level, without optimize's extra passes: a third of the time (15 vs 52 ms
+    # a card) for a file 4 % larger
+    img.save(out, format="PNG", pnginfo=info)
     return out.getvalue()
 
 
