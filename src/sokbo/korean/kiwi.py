@@ -34,8 +34,11 @@ def get_kiwi() -> Kiwi:
 # The writer, the style converter and the linter look at the same sentences in turn (speech
 # level, content words, restyling, names and figures); analysing each text once is most of the
 # pipeline's speed. Tokens are read-only, so they can be shared.
+# A cached text costs about 10 KB (some 30 tokens at ~300 bytes): 10,000 texts (~100 MB) hold
+# the sentences of the largest story, and keep a long run's peak RSS bounded; when full, the
+# older half is forgotten (the current story's sentences are the newest).
 _TOKEN_CACHE: dict[str, list] = {}
-TOKEN_CACHE_SIZE = 50_000
+TOKEN_CACHE_SIZE = 10_000
 
 
 def tokenize_many(texts: list[str]) -> list[list]:
@@ -44,7 +47,8 @@ def tokenize_many(texts: list[str]) -> list[list]:
     if missing:
         kiwi = get_kiwi()
         if len(_TOKEN_CACHE) + len(missing) > TOKEN_CACHE_SIZE:
-            _TOKEN_CACHE.clear()
+            for old in list(_TOKEN_CACHE)[: len(_TOKEN_CACHE) // 2 + len(missing)]:
+                del _TOKEN_CACHE[old]
         for text, tokens in zip(missing, kiwi.tokenize(missing), strict=True):
             _TOKEN_CACHE[text] = list(tokens)
     return [_TOKEN_CACHE[t] if t in _TOKEN_CACHE else list(get_kiwi().tokenize(t))
