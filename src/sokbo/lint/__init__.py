@@ -18,12 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from sokbo.errors import InputError
-from sokbo.lint import (  # noqa: F401 - registers the rules
+from sokbo.lint import (  # noqa: F401 - importing registers the rules
     consistency,
     disputes,
+    filler,
     format,
     grounding,
+    leaks,
     safety,
+    template,
     writing,
 )
 from sokbo.lint.context import Context
@@ -76,14 +79,21 @@ def lint_text(
     sources: Sequence[Article] | None = None,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
+    profile: str = "sokbo",
+    markdown: bool | None = None,
 ) -> LintResult:
     """Lint one post given as text; grounding rules run only when ``sources`` are given.
+
+    ``profile``: ``sokbo`` (FORMAT.md conformance, the default here: what sokbo's own posts
+    are held to), ``auto`` (any other post: only defects within its own template and those any
+    reader sees; the CLI's default) or ``none`` (no template rules). ``markdown``: the body is
+    Markdown (True), HTML (False), or either (None, decided from the text).
 
     Raises InputError when the text is no post (no front matter and no HTML paragraphs) or a
     select/ignore entry names no rule.
     """
-    rules = select_rules(select, ignore)
-    ctx = Context(parse_post(text), tuple(sources or ()))
+    rules = select_rules(select, ignore, profile)
+    ctx = Context(parse_post(text, markdown=markdown), tuple(sources or ()), profile=profile)
     findings = [
         f for r in rules if ctx.sources or not r.needs_sources for f in r.findings(ctx)
     ]
@@ -102,10 +112,15 @@ def read_post(path: Path) -> str:
         raise InputError("not UTF-8 text (a post must be UTF-8)", source=str(path)) from e
 
 
+_MARKDOWN_SUFFIXES = {".md": True, ".markdown": True, ".html": False, ".htm": False}
+
+
 def lint_file(path: Path, **kw: Any) -> LintResult:
-    """Lint one post file; see ``lint_text`` for the keyword arguments."""
+    """Lint one post file; see ``lint_text`` for the keyword arguments. A ``.md`` file's body
+    is Markdown, an ``.html`` file's HTML (unless ``markdown`` says otherwise)."""
     path = Path(path)
     text = read_post(path)
+    kw.setdefault("markdown", _MARKDOWN_SUFFIXES.get(path.suffix.lower()))
     try:
         return lint_text(text, **kw)
     except InputError as e:

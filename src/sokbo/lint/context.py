@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from sokbo.korean.kiwi import tokenize, tokenize_many
 from sokbo.korean.sentences import split_sentences
 from sokbo.lint.nlp import content_morphemes, normalise, quotes
-from sokbo.lint.parse import Block, LintSentence, ParsedPost, TextRun
+from sokbo.lint.blocks import Block
+from sokbo.lint.parse import LintSentence, ParsedPost, TextRun
 from sokbo.models import Article, Sentence
 from sokbo.notices import is_notice
 
@@ -18,12 +19,14 @@ if TYPE_CHECKING:
 
 __all__ = ["PROSE_ROLES", "Context", "SourceSentence", "line_location"]
 
-# Sentences that are prose (not a title, heading or card subtitle).
+# Sentences that are prose (not a title, heading or card subtitle). Table cells ("cell") are
+# text of the post for the name and number look-ups, but mostly labels, not prose.
 PROSE_ROLES = ("excerpt", "card", "card-key", "section")
 
 # Block kinds whose text is part of the story (not the sources line or a call to action).
-_ROLE_OF_BODY = {"card": "card", "key": "card-key", "heading": "section", "paragraph": "section"}
-_GROUP_OF_ROLE = {"card": "cards", "card-key": "cards", "section": "sections"}
+_ROLE_OF_BODY = {"card": "card", "key": "card-key", "heading": "section", "paragraph": "section",
+                 "list": "section", "quote": "section", "table": "cell"}
+_GROUP_OF_ROLE = {"card": "cards", "card-key": "cards", "section": "sections", "cell": "sections"}
 
 
 def line_location(line: int) -> str:
@@ -38,12 +41,58 @@ class SourceSentence:
 
 
 def _split_run(run: TextRun) -> list[tuple[str, int]]:
-    """Sentences of a paragraph with their source lines; HTML newlines are only spaces."""
-    flat = run.text.replace("\n", " ")
-    return [(s.text, run.line_at(s.start)) for s in split_sentences(flat, "post")]
+    """Sentences of a paragraph with their source lines; HTML newlines are only spaces.
+    Split once per run (several rules read the same paragraphs)."""
+    cached = getattr(run, "_sentences", None)
+    if cached is None:
+        flat = run.text.replace("\n", " ")
+        cached = [(s.text, run.line_at(s.start)) for s in split_sentences(flat, "post")]
+        run._sentences = cached
+    return cached
 
 
-def _sentences(post: ParsedPost) -> list[LintSentence]:
+def _split_all(runs: list[TextRun]) -> None:
+    """Split every paragraph of the post in one Kiwi call (one call per paragraph costs more
+    than the analysis itself) and leave each run its sentences."""
+    todo = [r for r in dict.fromkeys(runs) if r._sentences is None]
+    if not todo:
+        return
+    flats = [" ".join(r.text.split("\n")) for r in todo]
+    starts, pos = [], 0
+    for flat in flats:
+        starts.append(pos)
+        pos += len(flat) + 1
+    sentences = split_sentences("\n".join(flats), "post")
+    for run in todo:
+        run._sentences = []
+    k = 0
+    for s in sentences:
+        while k + 1 < len(starts) and s.start >= starts[k + 1]:
+            k += 1
+        run, offset = todo[k], starts[k]
+        run._sentences.append((s.text, run.line_at(s.start - offset)))
+
+
+def _runs(post: ParsedPost) -> list[TextRun]:
+    return [r for b in post.blocks
+            for r in (b.items if b.kind in ("list", "table") else [b.body])]
+
+
+def _lead_cards(post: ParsedPost) -> bool:
+    """Whether the post opens with FORMAT.md's summary cards (a red-subtitle paragraph and a
+    blue key sentence before the first heading): then its cards are a summary in any profile;
+    red text inside sections is only emphasis."""
+    lead = []
+    for block in post.blocks:
+        if block.kind == "heading":
+            break
+        lead.append(block.kind)
+    return any(a == "card" and b == "key" for a, b in zip(lead, lead[1:], strict=False))
+
+
+def _sentences(post: ParsedPost, profile: str = "sokbo") -> list[LintSentence]:
+    _split_all(_runs(post))
+    cards = profile == "sokbo" or _lead_cards(post)
     out: list[LintSentence] = []
     title = post.front("title")
     if isinstance(title, str) and title.strip():
@@ -63,6 +112,8 @@ def _sentences(post: ParsedPost) -> list[LintSentence]:
             out.append(LintSentence(block.text, "notice", line_location(block.line), block.line,
                                     para, "notices"))
             continue
+        if not cards and role in ("card", "card-key"):
+            role = "section"  # another template's red text is emphasis, not a summary card
         group = _GROUP_OF_ROLE[role]
         if block.title:
             title_role = "card-subtitle" if block.kind == "card" else "heading"
@@ -70,9 +121,11 @@ def _sentences(post: ParsedPost) -> list[LintSentence]:
             out.append(
                 LintSentence(block.title, title_role, line_location(line), line, para, group)
             )
+        runs = block.items if block.kind in ("list", "table") else [block.body]
         out.extend(
             LintSentence(text, role, line_location(line), line, para, group)
-            for text, line in _split_run(block.body)
+            for run in runs
+            for text, line in _split_run(run)
         )
     return out
 
@@ -85,11 +138,15 @@ def article_sentences(article: Article) -> Sequence[Sentence]:
 class Context:
     post: ParsedPost
     sources: tuple[Article, ...] = ()
+    profile: str = "sokbo"
     memo: dict[str, Any] = field(default_factory=dict)
     _tokens: dict[str, list[Token]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.post.sentences = _sentences(self.post)
+        self.post.sentences = _sentences(self.post, self.profile)
+        # one batch for Kiwi: every sentence the rules will read, analysed at once
+        texts = list(dict.fromkeys(s.text for s in self.post.sentences))
+        self._tokens.update(zip(texts, tokenize_many(texts), strict=True))
 
     @property
     def blocks(self) -> list[Block]:

@@ -1,5 +1,10 @@
 """Format rules: the front matter (SB2xx) and the body layout of FORMAT.md (SB3xx).
 
+Under ``--profile sokbo`` every rule here holds a post to FORMAT.md. Under ``auto`` (another
+tool's post) only what a reader of that post would see is checked: invalid front matter, an
+excerpt that differs from feature_text once a theme's banner line is set aside, two spacers in
+a row, no sources; the rules of the post's own template are in ``lint.template``.
+
 The Jekyll layout nests ``<h2>`` inside ``<p>`` for theme compatibility; that is accepted here,
 and so is a bare ``<h2>`` followed by paragraphs (the Hugo and Markdown renderers). A body may
 take any of the post shapes in ``sokbo.shapes`` (full, compact for short articles, brief).
@@ -10,7 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sokbo.lint.context import Context, line_location
-from sokbo.lint.parse import SPACER_ATTR, Block
+from sokbo.lint.blocks import Block
+from sokbo.lint.parse import SPACER_ATTR
 from sokbo.lint.rules import Hit, rule
 from sokbo.shapes import SHAPES, shapes_fitting
 
@@ -34,7 +40,7 @@ def _fm(key: str) -> str:
 @rule("SB201", "front-matter-invalid", "error", "front matter is missing or is not a YAML mapping")
 def check_front_matter(ctx: Context) -> Iterator[Hit]:
     post = ctx.post
-    if not post.has_front_matter:
+    if not post.has_front_matter and ctx.profile == "sokbo":  # a pasted HTML fragment is fine
         yield Hit(
             _FM,
             post.text.lstrip()[:40],
@@ -50,7 +56,8 @@ def check_front_matter(ctx: Context) -> Iterator[Hit]:
         )
 
 
-@rule("SB202", "missing-key", "error", "a required front matter key is missing")
+@rule("SB202", "missing-key", "error", "a required front matter key is missing",
+      profiles=["sokbo"])
 def check_missing_keys(ctx: Context) -> Iterator[Hit]:
     data = ctx.post.front_matter
     if data is None:
@@ -74,7 +81,8 @@ def _type_ok(key: str, value: object) -> bool:
     return bool(str(value).strip())
 
 
-@rule("SB203", "key-type", "error", "a front matter key has the wrong type or is empty")
+@rule("SB203", "key-type", "error", "a front matter key has the wrong type or is empty",
+      profiles=["sokbo"])
 def check_key_types(ctx: Context) -> Iterator[Hit]:
     data = ctx.post.front_matter or {}
     for key, (_, named) in REQUIRED_KEYS.items():
@@ -87,13 +95,24 @@ def check_key_types(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("SB204", "excerpt-mismatch", "error", "excerpt and feature_text differ")
+def _without_banner(text: str) -> str:
+    """Text without the Markdown heading lines some themes put before it
+    (``## 〈blog〉 실시간 뉴스 속보입니다.``), whitespace collapsed."""
+    return " ".join(" ".join(ln for ln in text.split("\n") if not ln.lstrip().startswith("#"))
+                    .split())
+
+
+@rule("SB204", "excerpt-mismatch", "error", "excerpt and feature_text differ",
+      profiles=["sokbo", "auto"])
 def check_excerpt_feature(ctx: Context) -> Iterator[Hit]:
     excerpt, feature = ctx.post.front("excerpt"), ctx.post.front("feature_text")
     if not (isinstance(excerpt, str) and isinstance(feature, str)):
         return
-    # the folded scalar's trailing newline (> vs >-) is invisible on the page
-    if " ".join(excerpt.split()) != " ".join(feature.split()):
+    # the folded scalar's trailing newline (> vs >-) is invisible on the page; another
+    # template's banner line before the excerpt is that template's, not a second summary
+    same = (" ".join(excerpt.split()) == " ".join(feature.split()) if ctx.profile == "sokbo"
+            else _without_banner(excerpt) == _without_banner(feature))
+    if not same:
         yield Hit(
             _fm("feature_text"),
             feature,
@@ -102,7 +121,8 @@ def check_excerpt_feature(ctx: Context) -> Iterator[Hit]:
         )
 
 
-@rule("SB205", "title-too-long", "error", f"title longer than {TITLE_MAX_CHARS} characters")
+@rule("SB205", "title-too-long", "error", f"title longer than {TITLE_MAX_CHARS} characters",
+      profiles=["sokbo"])
 def check_title_length(ctx: Context) -> Iterator[Hit]:
     title = ctx.post.front("title")
     if isinstance(title, str) and len(title.strip()) > TITLE_MAX_CHARS:
@@ -147,7 +167,7 @@ class Layout:
 
 def layout(blocks: list[Block]) -> Layout:
     out = Layout()
-    headings = [i for i, b in enumerate(blocks) if b.kind == "heading"]
+    headings = [i for i, b in enumerate(blocks) if b.is_h2]
     first_heading = headings[0] if headings else len(blocks)
     last_heading = headings[-1] if headings else -1
     sources = next((i for i, b in enumerate(blocks) if b.kind == "sources"), len(blocks))
@@ -159,7 +179,7 @@ def layout(blocks: list[Block]) -> Layout:
     current: Section | None = None
     for i in range(end_of_lead, sources):
         block = blocks[i]
-        if block.kind == "heading":
+        if block.is_h2:
             current = Section(block)
             out.sections.append(current)
         elif block.kind == "spacer":
@@ -178,7 +198,8 @@ def _kinds(blocks: list[Block]) -> str:
     return " ".join(b.kind for b in blocks) or "nothing"
 
 
-@rule("SB301", "image-first", "error", "the body does not open with the post image paragraph")
+@rule("SB301", "image-first", "error", "the body does not open with the post image paragraph",
+      profiles=["sokbo"])
 def check_image(ctx: Context) -> Iterator[Hit]:
     blocks = [b for b in ctx.blocks if b.kind != "spacer"]
     if not blocks or blocks[0].kind != "image":
@@ -210,6 +231,7 @@ CARD_COUNTS = sorted({s.cards for s in SHAPES})
     "summary-cards",
     "error",
     "not two summary cards (red subtitle paragraph + blue key sentence), nor none (brief post)",
+    profiles=["sokbo"],
 )
 def check_cards(ctx: Context) -> Iterator[Hit]:
     lead = layout(ctx.blocks).lead
@@ -260,6 +282,7 @@ def _shape_rule(cards: int) -> tuple[str, str]:
     "error",
     "h2 sections that fit no post shape (full: 2–3 sections of 2–3 paragraphs; compact and "
     "brief for short articles), or text outside any section",
+    profiles=["sokbo"],
 )
 def check_sections(ctx: Context) -> Iterator[Hit]:
     lay = layout(ctx.blocks)
@@ -301,9 +324,25 @@ def _spacer_ok(block: Block) -> bool:
     return node is not None and node.attr(SPACER_ATTR[0]) == SPACER_ATTR[1]
 
 
-@rule("SB304", "spacer-placement", "error", "a spacer paragraph is missing, doubled or misplaced")
+def _doubled_spacers(blocks: list[Block]) -> Iterator[Hit]:
+    """Two spacers (empty paragraphs) in a row: a gap twice as tall as the template's."""
+    for before, block in zip(blocks, blocks[1:], strict=False):
+        if before.kind == "spacer" and block.kind == "spacer":
+            yield Hit(
+                line_location(block.line),
+                "&nbsp;",
+                "간격 문단이 두 번 이어집니다",
+                "two spacer paragraphs in a row (a doubled gap)",
+            )
+
+
+@rule("SB304", "spacer-placement", "error", "a spacer paragraph is missing, doubled or misplaced",
+      profiles=["sokbo", "auto"])
 def check_spacers(ctx: Context) -> Iterator[Hit]:
     blocks = ctx.blocks
+    if ctx.profile != "sokbo":
+        yield from _doubled_spacers(blocks)
+        return
     lay = layout(blocks)
     expected: set[int] = set()  # indexes of blocks that must be spacers
     for section in lay.sections:
@@ -348,7 +387,8 @@ def check_spacers(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("SB305", "missing-sources", "warning", "no 출처 paragraph linking the source articles")
+@rule("SB305", "missing-sources", "warning", "no 출처 paragraph linking the source articles",
+      profiles=["sokbo", "auto"])
 def check_sources(ctx: Context) -> Iterator[Hit]:
     for block in ctx.blocks:
         if block.kind == "sources" and block.node is not None:

@@ -30,9 +30,16 @@ _QUOTE = re.compile(r"\"([^\"\n]+)\"|“([^”\n]+)”|‘([^’\n]+)’|'([^'\n
 _EDGE_PUNCT = "\"'“”‘’()[]{}<>「」『』,.!?·…:;"
 
 
+_TAGS: dict[str, str] = {}
+
+
 def tag(token: Token) -> str:
     """Kiwi tag without the irregular-conjugation suffix (VA-I → VA)."""
-    return str(token.tag).split("-")[0]
+    raw = token.tag
+    base = _TAGS.get(raw)
+    if base is None:
+        base = _TAGS[raw] = str(raw).split("-")[0]
+    return base
 
 
 def content_morphemes(tokens: Sequence[Token], tags: frozenset[str] = CONTENT_TAGS) -> set[str]:
@@ -54,8 +61,10 @@ class Mention:
     abbreviation: bool = False
 
 
-def mentions(tokens: Sequence[Token]) -> list[Mention]:
-    """Names and numbers in order; adjacent NNP pieces (중+러) join into one name."""
+def mentions(tokens: Sequence[Token], text: str | None = None) -> list[Mention]:
+    """Names and numbers in order; adjacent NNP pieces (중+러) join into one name. With the
+    analysed ``text``, a mention is spelt as written there (Kiwi's forms can differ: "김수민"
+    is analysed as 김수미 + ㄴ)."""
     out: list[Mention] = []
     i = 0
     while i < len(tokens):
@@ -66,7 +75,8 @@ def mentions(tokens: Sequence[Token]) -> list[Mention]:
             continue
         j = i + 1
         end = t.start + t.len
-        allowed = {"NNP"} if kind == "NNP" else _UNIT_TAGS
+        # a name runs on through the nouns written with it: "일본뇌염", "충남지사", "아프리카TV"
+        allowed = {"NNP", "NNG", "SL", "SN"} if kind == "NNP" else _UNIT_TAGS
         units = 0
         while j < len(tokens) and tokens[j].start == end and (
             tag(tokens[j]) in allowed
@@ -75,17 +85,81 @@ def mentions(tokens: Sequence[Token]) -> list[Mention]:
             units += tag(tokens[j]) != "SN"
             end = tokens[j].start + tokens[j].len
             j += 1
-        surface = "".join(tok.form for tok in tokens[i:j])
+        surface = (text[t.start:end] if text is not None and end <= len(text)
+                   else "".join(tok.form for tok in tokens[i:j]))
         short = kind == "NNP" and all(len(tok.form) == 1 for tok in tokens[i:j])
         out.append(Mention("name" if kind == "NNP" else "number", surface, units > 0, short))
         i = j
     return out
 
 
+_UNITS = str.maketrans({"㎜": "mm", "㎝": "cm", "㎞": "km", "㎏": "kg", "㎡": "m2", "％": "%"})
+
+
+_THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3})천(\d{1,3})?(?!\d)")
+
+
+def _spell_thousands(m: re.Match[str]) -> str:
+    """"5천" → "5000", "2천500" → "2500": figures written both ways are one figure."""
+    return str(int(m.group(1)) * 1000 + int(m.group(2) or 0))
+
+
 def normalise(text: str) -> str:
-    """Text for mention matching: no whitespace, no thousands separators."""
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    """Text for mention matching: no whitespace, no thousands separators, units spelt out,
+    "5천만" as "5000만"."""
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text.translate(_UNITS))
+    text = _THOUSANDS.sub(_spell_thousands, text)
     return re.sub(r"\s+", "", text)
+
+
+# What may follow a name inside its word: particles, the copula, honorific and plural
+# suffixes. "올림픽" is not mentioned by "올림픽대로": a compound is another name.
+_AFTER_NAME = re.compile(
+    r"(이|가|은|는|을|를|의|에|에서|에게|께|께서|와|과|로|으로|도|만|까지|부터|이나|나|처럼|보다|에는|에서는"
+    r"|으로는|로는|과의|와의|이라는|라는|이라고|라고|이며|며|이고|고|이다|다|입니다|이었|였|측|씨|님|들|등"
+    r"|측은|측이|씨는|씨가|씨의|씨에|님의|이자|인|이지만|마저|조차|뿐|대로|만큼|에선|엔|한테|으로의|로의"
+    r"|에서의|에의|과는|와는|이란|란)?"
+)
+# What may follow a short name in its longer form: "삼성" for 삼성증권, "미시간" for 미시간주.
+# Other compounds are other names: "올림픽대로" is no mention of "올림픽".
+_SHORT_FORM_OF = re.compile(
+    r"(증권|전자|그룹|은행|카드|생명|화재|건설|물산|중공업|자동차|홀딩스|코리아|엔터테인먼트|엔터|게임즈|측"
+    r"|주|시|도|군|구|동|읍|면|현|성|정부|당국|지사|의원|대표|장관|대통령|총리|위원장|회장|사장)"
+)
+_INNER_MARKS = re.compile(r"[\"'“”‘’()\[\]<>《》〈〉「」『』·/]+")
+_EDGE = re.compile(r"^[\"'“”‘’(\[<《〈「『]+|[\"'“”‘’)\]>》〉」』,.!?:;…·]+$")
+_PARTICLE_END = re.compile(r"(이|가|은|는|을|를|의|에|에서|와|과|로|으로|도|만)$")
+
+
+def name_words(text: str) -> list[str]:
+    """The words of a text as name look-ups see them: quote marks and brackets removed, edge
+    punctuation stripped."""
+    return [w for w in (_EDGE.sub("", part) for part in _INNER_MARKS.sub(" ", text).split()) if w]
+
+
+def mentions_name(words: Sequence[str], name: str) -> bool:
+    """Whether ``name`` stands as a word of its own (particles allowed after it) in ``words``;
+    a name Kiwi left with its particle on ("수사처가") is tried without it too."""
+    names = [name]
+    stem = _PARTICLE_END.sub("", name)
+    if stem != name and len(stem) >= 2:
+        names.append(stem)
+    for candidate in names:
+        for word in words:
+            if not word.startswith(candidate):
+                continue
+            rest = word[len(candidate):]
+            if _AFTER_NAME.fullmatch(rest):
+                return True
+            short = _SHORT_FORM_OF.match(rest)
+            if short and _AFTER_NAME.fullmatch(rest[short.end():]):
+                return True
+    # a name written with a space inside elsewhere ("사도광산" / "사도 광산"), or of several
+    # words ("김 전 대표")
+    text = f" {' '.join(words)} "
+    if " " in name:
+        return normalise(name) in normalise(text)
+    return any(f" {name[:k]} {name[k:]}" in text for k in range(2, len(name) - 1))
 
 
 def contains_mention(haystack: str, mention: Mention) -> bool:

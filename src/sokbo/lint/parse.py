@@ -17,12 +17,16 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from sokbo.errors import InputError
 from sokbo.frontmatter import load_yaml
 from sokbo.lint.browser import Element, browser_view
 
+if TYPE_CHECKING:
+    from sokbo.lint.blocks import Block
+
 __all__ = [
-    "Block",
     "Element",
     "LintSentence",
     "Node",
@@ -33,10 +37,6 @@ __all__ = [
 
 VOID = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()
-)
-BLOCK_TAGS = frozenset(
-    "p div h1 h2 h3 h4 h5 h6 ul ol li table figure blockquote pre hr section article header "
-    "footer nav aside script style iframe object embed form".split()
 )
 # A post file larger than this is no post (the longest real post seen is 40 KB).
 MAX_POST_CHARS = 2_000_000
@@ -86,13 +86,14 @@ class Node:
         return run
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class TextRun:
     """Text of some nodes, concatenated, remembering the source line of every piece."""
 
     text: str = ""
     _starts: list[int] = field(default_factory=list)
     _lines: list[int] = field(default_factory=list)
+    _sentences: list[tuple[str, int]] | None = None  # memo of lint.context._split_run
 
     def add(self, text: str, line: int) -> None:
         self._starts.append(len(self.text))
@@ -115,27 +116,6 @@ class TextRun:
             return 0
         i = max(bisect.bisect_right(self._starts, offset) - 1, 0)
         return self._lines[i] + self.text.count("\n", self._starts[i], offset)
-
-
-@dataclass(slots=True, eq=False)
-class Block:
-    """A top-level piece of the body, classified by its role in the FORMAT.md layout.
-
-    kind: image | card | key | spacer | heading | sources | paragraph | other
-    ``title`` is the red subtitle or the h2 text; ``body`` is the rest of the text.
-    """
-
-    kind: str
-    line: int
-    node: Node | None
-    title: str = ""
-    title_line: int = 0
-    body: TextRun = field(default_factory=TextRun)
-    highlights: int = 0
-
-    @property
-    def text(self) -> str:
-        return " ".join(f"{self.title} {self.body.text}".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +145,7 @@ class ParsedPost:
     elements: list[Element]
     sentences: list[LintSentence] = field(default_factory=list)
     markup_too_complex: bool = False
+    markdown: bool = False
 
     @property
     def body_line(self) -> int:
@@ -230,116 +211,18 @@ def _load_yaml(fm: str) -> tuple[dict[str, Any] | None, str | None]:
     return {str(k): v for k, v in data.items()}, None
 
 
-def _blank(text: str) -> bool:
-    return not text.replace("\xa0", " ").strip()
-
-
-def _classify(node: Node) -> Block:
-    """One top-level element → a Block of the FORMAT.md layout."""
-    kids = node.meaningful()
-    block = Block("other", node.line, node)
-    if node.tag == "h2":
-        block.kind, block.title_line = "heading", node.line
-        block.title = " ".join(node.run().text.split())
-        return block
-    if node.tag != "p":
-        block.body = node.run()
-        return block
-    first = kids[0] if kids else None
-    if isinstance(first, Node) and first.tag == "img" and len(kids) == 1:
-        block.kind = "image"
-        return block
-    if not any(isinstance(k, Node) and k.tag == "img" for k in kids) and _blank(node.run().text):
-        block.kind = "spacer"
-        return block
-    rest = kids[1:]
-    if isinstance(first, Node) and first.tag == "h2":
-        block.kind = "heading"
-    elif isinstance(first, Node) and first.tag == "b" and any(
-        RED in n.style() for n in first.walk()
-    ):
-        block.kind = "card"
-    elif (
-        isinstance(first, Node)
-        and first.tag == "b"
-        and not rest
-        and any(BLUE in n.style() for n in first.walk())
-    ):
-        block.kind = "key"
-        rest = kids
-    elif node.run().text.strip().startswith("출처"):
-        block.kind = "sources"
-        rest = kids
-    else:
-        block.kind = "paragraph"
-        rest = kids
-    if block.kind in ("heading", "card") and isinstance(first, Node):
-        block.title = " ".join(first.run().text.split())
-        block.title_line = first.line
-    run = TextRun()
-    for k in rest:
-        run.add_node(k)
-    block.body = run
-    block.highlights = sum(
-        HIGHLIGHT in n.style() for k in rest if isinstance(k, Node) for n in k.walk()
-    )
-    return block
-
-
-def _loose_blocks(items: list[Node | tuple[str, int]]) -> list[Block]:
-    """Top-level text and inline elements outside any block (a pasted call to action)."""
-    blocks: list[Block] = []
-    current = Node("#text", [], items[0][1] if isinstance(items[0], tuple) else items[0].line)
-
-    def flush() -> None:
-        nonlocal current
-        if current.meaningful():
-            first = current.meaningful()[0]
-            if isinstance(first, tuple):
-                text, line = first
-                current.line = line + text[: len(text) - len(text.lstrip())].count("\n")
-            else:
-                current.line = first.line
-            blocks.append(Block("other", current.line, current, body=current.run()))
-        current = Node("#text", [], current.line)
-
-    for item in items:
-        if isinstance(item, tuple):
-            text, line = item
-            parts = re.split(r"(\n[ \t]*\n\s*)", text)
-            for i, part in enumerate(parts):
-                if i % 2:
-                    flush()
-                elif part:
-                    current.children.append((part, line))
-                line += part.count("\n")
-        else:
-            current.children.append(item)
-    flush()
-    return blocks
-
-
-def _blocks(root: Node) -> list[Block]:
-    blocks: list[Block] = []
-    loose: list[Node | tuple[str, int]] = []
-    for child in root.children:
-        if isinstance(child, Node) and child.tag in BLOCK_TAGS:
-            if loose:
-                blocks.extend(_loose_blocks(loose))
-                loose = []
-            blocks.append(_classify(child))
-        else:
-            loose.append(child)
-    if loose:
-        blocks.extend(_loose_blocks(loose))
-    return blocks
-
-
-def parse_post(text: str) -> ParsedPost:
+def parse_post(text: str, *, markdown: bool | None = None) -> ParsedPost:
     """Split front matter and body and read the body's blocks; sentences are added later.
+
+    ``markdown``: the body is Markdown (True), HTML (False) or either (None: Markdown when it
+    has lines only Markdown writes). A Markdown body is read as the HTML a CommonMark
+    renderer makes of it, line for line (``lint.markdown``).
 
     Raises InputError when the text has neither front matter nor HTML paragraphs.
     """
+    from sokbo.lint.blocks import body_blocks
+    from sokbo.lint.markdown import looks_like_markdown, markdown_to_html
+
     if len(text) > MAX_POST_CHARS:
         raise InputError(f"not a post: {len(text):,} characters (at most {MAX_POST_CHARS:,})")
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
@@ -348,6 +231,10 @@ def parse_post(text: str) -> ParsedPost:
     # without front matter, only an HTML fragment (a post pasted from Tistory) is a post
     if fm is None and not re.match(r"\s*<(p|h[1-6]|div)\b", body, re.I):
         raise InputError("not a post: no front matter (--- … ---) and no HTML paragraphs")
+    if markdown is None:
+        markdown = looks_like_markdown(body)
+    if markdown:
+        body = markdown_to_html(body)
     data, error = _load_yaml(fm) if fm is not None else (None, None)
     if fm is not None and not closed:
         data, error = None, "front matter has no closing --- line"
@@ -361,7 +248,8 @@ def parse_post(text: str) -> ParsedPost:
         front_matter=data,
         front_matter_error=error,
         body_offset=body_start,
-        blocks=_blocks(builder.root),
+        blocks=body_blocks(builder.root),
         elements=browser.elements,
         markup_too_complex=browser.too_complex,
+        markdown=markdown,
     )

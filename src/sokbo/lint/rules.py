@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from sokbo.lint.context import Context
 
 __all__ = [
+    "ALL_PROFILES",
+    "PROFILES",
     "QUOTE_MAX",
     "RULES",
     "Finding",
@@ -27,6 +29,11 @@ __all__ = [
 
 Severity = Literal["error", "warning", "info"]
 QUOTE_MAX = 60
+# Template profiles: ``sokbo`` checks FORMAT.md conformance; ``auto`` (for any other post) only
+# what is inconsistent within the post's own template or visible to any reader; ``none`` no
+# template rule at all.
+PROFILES = ("sokbo", "auto", "none")
+ALL_PROFILES = frozenset(PROFILES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +103,7 @@ class Rule:
     description: str
     check: Check
     needs_sources: bool = False
+    profiles: frozenset[str] = ALL_PROFILES
 
     def findings(self, ctx: Context) -> Iterator[Finding]:
         for hit in self.check(ctx):
@@ -114,14 +122,17 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(
-    code: str, name: str, severity: Severity, description: str, *, needs_sources: bool = False
+    code: str, name: str, severity: Severity, description: str, *, needs_sources: bool = False,
+    profiles: Iterable[str] = PROFILES,
 ) -> Callable[[Check], Check]:
-    """Register a check function as the rule ``code``."""
+    """Register a check function as the rule ``code``; ``profiles`` are the template profiles
+    it runs in (all by default)."""
 
     def register(check: Check) -> Check:
         if code in RULES or any(r.name == name for r in RULES.values()):
             raise RuntimeError(f"lint rule {code} {name} registered twice")
-        RULES[code] = Rule(code, name, severity, description, check, needs_sources)
+        RULES[code] = Rule(code, name, severity, description, check, needs_sources,
+                           frozenset(profiles))
         return check
 
     return register
@@ -148,9 +159,15 @@ def _tokens(values: Iterable[str] | None) -> list[str]:
 
 
 def select_rules(
-    select: Iterable[str] | None = None, ignore: Iterable[str] | None = None
+    select: Iterable[str] | None = None, ignore: Iterable[str] | None = None,
+    profile: str = "sokbo",
 ) -> list[Rule]:
-    """The rules to run: codes, code prefixes ("SB1") or names; an unknown one is an InputError."""
+    """The rules to run in ``profile``: codes, code prefixes ("SB1") or names; an unknown one
+    (or an unknown profile) is an InputError. A rule selected by its code runs whatever the
+    profile."""
+    if profile not in PROFILES:
+        raise InputError(f"unknown profile {profile!r}: use {', '.join(PROFILES)}",
+                         source="profile")
     chosen, dropped = _tokens(select), _tokens(ignore)
     for option, tokens in (("select", chosen), ("ignore", dropped)):
         for token in tokens:
@@ -162,6 +179,6 @@ def select_rules(
     return [
         r
         for _, r in sorted(RULES.items())
-        if (not chosen or any(_matches(r, t) for t in chosen))
+        if (any(_matches(r, t) for t in chosen) if chosen else profile in r.profiles)
         and not any(_matches(r, t) for t in dropped)
     ]

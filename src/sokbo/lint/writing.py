@@ -102,6 +102,9 @@ def check_repeated_phrase(ctx: Context) -> Iterator[Hit]:
             )
 
 
+_ANNOUNCES = re.compile(r"(:\s*$|(에 대한|에 관한) (뉴스|내용|소식)입니다\.?\s*$|^(아래|다음)(는|은) )")
+
+
 def _clauses(tokens: Sequence[Token]) -> list[set[str]]:
     """Content morphemes per clause; clauses end at a connective ending followed by a comma."""
     pieces: list[list[Token]] = [[]]
@@ -131,15 +134,26 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
+def _claim_parts(ctx: Context, text: str) -> tuple[set[str], list[set[str]], list[str]]:
+    """(content morphemes, per-clause content morphemes, words) of a sentence, once per run."""
+    memo = ctx.memo.setdefault("claim-parts", {})
+    if text not in memo:
+        tokens = ctx.tokens(text)
+        memo[text] = (content_morphemes(tokens), _clauses(tokens), eojeols(text))
+    return memo[text]
+
+
 def near_duplicate(ctx: Context, a: str, b: str) -> bool:
-    ta, tb = ctx.tokens(a), ctx.tokens(b)
-    ca, cb = content_morphemes(ta), content_morphemes(tb)
+    ca, clauses_a, words_a = _claim_parts(ctx, a)
+    cb, clauses_b, words_b = _claim_parts(ctx, b)
     if min(len(ca), len(cb)) >= 3 and _jaccard(ca, cb) >= SENTENCE_JACCARD:
         return True
+    if not (ca & cb):
+        return False
     clause = max(
-        (_jaccard(x, y) for x, y in itertools.product(_clauses(ta), _clauses(tb))), default=0.0
+        (_jaccard(x, y) for x, y in itertools.product(clauses_a, clauses_b)), default=0.0
     )
-    return clause >= CLAUSE_JACCARD and _longest_shared_run(eojeols(a), eojeols(b)) >= SHARED_RUN
+    return clause >= CLAUSE_JACCARD and _longest_shared_run(words_a, words_b) >= SHARED_RUN
 
 
 @rule(
@@ -154,8 +168,11 @@ def check_duplicates(ctx: Context) -> Iterator[Hit]:
     for group in ("excerpt", "cards", "sections"):
         members = [s for s in prose if s.group == group]
         for i, later in enumerate(members):
+            # a sentence that only announces what follows ("아래는 … 안내입니다:") claims nothing
             earlier = next(
-                (e for e in members[:i] if near_duplicate(ctx, e.text, later.text)), None
+                (e for e in members[:i] if not _ANNOUNCES.search(e.text)
+                 and not _ANNOUNCES.search(later.text) and near_duplicate(ctx, e.text, later.text)),
+                None,
             )
             if earlier is not None:
                 yield Hit(
@@ -195,21 +212,38 @@ def _nouns(ctx: Context, text: str) -> set[str]:
     return content_morphemes(ctx.tokens(text), frozenset({"NNG", "NNP", "SN"}))
 
 
+# a whole sentence that only points at other text: "금융회사의 채무조정에 대한 내용입니다.",
+# "이 표를 통해 지원대상을 한 눈에 확인할 수 있습니다."
+_POINTER = re.compile(
+    r"^(.{2,40}(에 대한|에 관한|을 다룬|를 다룬|하는) 내용입니다|(이|위의?|아래의?) (표|목록|내용)(를|을)? ?"
+    r"(통해|보면|참고하면).{0,40}(확인|알|볼) 수 있습니다)[.!]?$"
+)
+_PREDICATE_END = re.compile(r"(다|요|까)[.!?]?[\"'”’]?$")
+
+
 @rule(
     "SB104",
     "filler-sentence",
     "info",
-    "a sentence with no name or number that shares no noun with the rest of the post",
+    "a sentence that only points at other text ('…에 대한 내용입니다'), or one with no name or "
+    "number that shares no noun with the rest of the post",
 )
 def check_filler(ctx: Context) -> Iterator[Hit]:
     sentences = ctx.post.sentences
     nouns = [_nouns(ctx, s.text) for s in sentences]
     for i, s in enumerate(sentences):
-        # a name or a number is a fact: such a sentence may be the only one to carry it
-        if s.role not in PROSE_ROLES or mentions(ctx.tokens(s.text)):
+        # a name or a number is a fact: such a sentence may be the only one to carry it;
+        # greetings, fragments and list labels are no sentences to judge
+        if (s.role not in PROSE_ROLES or len(s.text.split()) < 3
+                or not _PREDICATE_END.search(s.text.strip())):
+            continue
+        pointer = _POINTER.search(s.text.strip())
+        # in another tool's post a sentence sharing no noun is as often a greeting, a
+        # condolence or a pointer to the source: only the sentences that point are judged
+        if not pointer and (ctx.profile != "sokbo" or mentions(ctx.tokens(s.text))):
             continue
         others: set[str] = set().union(*(n for j, n in enumerate(nouns) if j != i))
-        if not nouns[i] & others:
+        if pointer or not nouns[i] & others:
             yield Hit(
                 s.location,
                 s.text,
