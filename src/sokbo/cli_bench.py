@@ -67,6 +67,26 @@ def bench_cluster(as_json: bool, shared_dir: str | None) -> None:
     print_report(report, as_json, tables, notes)
 
 
+@bench_group.command("lint")
+@json_option
+@shared_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes to lint with.")
+@handle_errors
+def bench_lint(as_json: bool, shared_dir: str | None, jobs: int) -> None:
+    """`sokbo lint` on the 80 real auto-blog posts of data/blogposts: precision and recall per
+    rule against the judged labels (sokbo/data/lint-labels.json), posts per second, and the
+    reference post's five expected findings.
+
+    Example:
+        sokbo bench lint --json > lint.json
+    """
+    from sokbo.bench.common import find_shared, print_report
+    from sokbo.bench.lint import notes, run_lint_bench, tables
+
+    print_report(run_lint_bench(find_shared(shared_dir), jobs=jobs), as_json, tables, notes)
+
+
 @bench_group.command("quality")
 @json_option
 @shared_option
