@@ -491,3 +491,29 @@ def test_every_rule_for_other_tools_posts_has_a_hit_and_a_near_miss() -> None:
 
 def test_clean_markdown_post_of_another_template() -> None:
     assert lint_file(CLEAN_AUTO, profile="auto").findings == []
+
+
+def _summary_post(excerpt: str, body: str) -> str:
+    return (f"---\ntitle: 한빛시 아동 지원 설명회\nexcerpt: >\n  {excerpt}\n---\n\n"
+            f"## 설명회\n\n한빛시 아동 지원 설명회가 22일 열렸습니다. {body}\n")
+
+
+@pytest.mark.parametrize(
+    ("excerpt", "body", "missing"),
+    [
+        # a name and its Korean full name, a figure and the same figure in words: no finding
+        ("유니세프가 설명회에 참석합니다.", "유엔아동기금 관계자가 참석했습니다.", []),
+        ("위원회가 제1차 회의를 열었습니다.", "위원회는 처음으로 회의를 열었습니다.", []),
+        ("학생 8%가 1시간 넘게 통학합니다.", "학생 100명 중 8명은 1시간 넘게 통학합니다.", []),
+        ("클릭한빛시 설명회를 봅니다.", "한빛시 설명회는 시청에서 열렸습니다.", []),
+        # near misses: another body, another share
+        ("유니세프가 설명회에 참석합니다.", "유엔 관계자가 참석했습니다.", ["유니세프"]),
+        ("학생 8%가 1시간 넘게 통학합니다.", "학생 100명 중 9명은 1시간 넘게 통학합니다.", ["8%"]),
+    ],
+)
+def test_summary_names_and_figures_said_another_way(
+    excerpt: str, body: str, missing: list[str]
+) -> None:
+    result = lint_text(_summary_post(excerpt, body), profile="auto", markdown=True,
+                       select=["SB501"])
+    assert [f.quote for f in result.findings] == missing

@@ -15,8 +15,10 @@ from sokbo.lint.nlp import (
     Mention,
     contains_mention,
     content_morphemes,
+    figure_said_otherwise,
     mentions,
     mentions_name,
+    name_forms,
     name_words,
     normalise,
     tag,
@@ -31,8 +33,8 @@ def _mentioned(m: Mention, rest: str, words: list[str], said_in: str = "") -> bo
     it stands in where the summary says it (``said_in``): "라인야후가" is found as 라인야후,
     "소년 예수의집" as 소년예수의집."""
     if m.kind == "number":
-        return contains_mention(rest, m)
-    if mentions_name(words, m.text):
+        return contains_mention(rest, m) or figure_said_otherwise(rest, normalise(m.text))
+    if any(mentions_name(words, form) for form in name_forms(m.text)):
         return True
     own = name_words(said_in)
     for i, word in enumerate(own):

@@ -14,6 +14,8 @@ __all__ = [
     "Mention",
     "content_morphemes",
     "contains_mention",
+    "figure_said_otherwise",
+    "name_forms",
     "eojeols",
     "mentions",
     "normalise",
@@ -160,6 +162,42 @@ def mentions_name(words: Sequence[str], name: str) -> bool:
     if " " in name:
         return normalise(name) in normalise(text)
     return any(f" {name[:k]} {name[k:]}" in text for k in range(2, len(name) - 1))
+
+
+# Names written two ways in Korean news: the short or foreign-derived name and the Korean full
+# name. A summary's 유니세프 is the body's 유엔아동기금; a title's 국힘 is 국민의힘.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "유니세프": ("유엔아동기금",),
+    "유네스코": ("유엔교육과학문화기구",),
+    "유엔난민기구": ("UNHCR", "유엔난민고등판무관실"),
+    "나토": ("북대서양조약기구", "NATO"),
+    "국힘": ("국민의힘",),
+    "국힘당": ("국민의힘",),
+    "민주당": ("더불어민주당",),
+    "카카오톡": ("카카오",),
+}
+# Link text glued to the next word when a page is flattened ("👈 클릭제주시"): not a name's part.
+_UI_PREFIX = re.compile(r"^(클릭|바로가기|더보기|보기)(?=[가-힣A-Za-z]{2})")
+
+
+def name_forms(name: str) -> list[str]:
+    """The forms a name may take in the body: itself (without glued link text) and its aliases."""
+    bare = _UI_PREFIX.sub("", name)
+    return [bare, *ALIASES.get(bare, ())]
+
+
+# "1차 회의" is the body's "처음으로 회의"; "8%" is its "100명 중 8명"
+_FIRST = re.compile(r"^제?1차$")
+
+
+def figure_said_otherwise(haystack: str, needle: str) -> bool:
+    """Whether a normalised text gives the figure in other words."""
+    if _FIRST.match(needle):
+        return re.search(r"처음|첫(?:번째|째)?", haystack) is not None
+    share = re.fullmatch(r"(\d{1,2})%", needle)
+    if share:
+        return re.search(rf"100(?:명|개|곳|가구)중{share.group(1)}(?:명|개|곳|가구)", haystack) is not None
+    return False
 
 
 def contains_mention(haystack: str, mention: Mention) -> bool:
