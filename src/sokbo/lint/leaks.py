@@ -230,7 +230,9 @@ def check_foreign_words(ctx: Context) -> Iterator[Hit]:
     for s in _texts(ctx, (*PROSE_ROLES, "heading", "title", "cell")):
         if _hangul_share(s.text) < 0.3 and not any(_foreign_chars(w) for w in s.text.split()):
             continue
-        text = strip_markup(re.sub(r"https?://\S+|\S+@\S+|#\S+", " ", s.text))
+        # NFKC: a full-width unit ("2ｍ") or digit is the ASCII one
+        text = strip_markup(re.sub(r"https?://\S+|\S+@\S+|#\S+", " ",
+                                   unicodedata.normalize("NFKC", s.text)))
         words = _foreign_words(text.replace("＜", " "))
         if words:
             yield Hit(

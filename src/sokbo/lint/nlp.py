@@ -140,8 +140,9 @@ def name_words(text: str) -> list[str]:
 
 
 def mentions_name(words: Sequence[str], name: str) -> bool:
-    """Whether ``name`` stands as a word of its own (particles allowed after it) in ``words``;
-    a name Kiwi left with its particle on ("수사처가") is tried without it too."""
+    """Whether ``name`` stands as a word of its own (particles allowed after it) or as the head
+    of a compound in ``words``; a name Kiwi left with its particle on ("수사처가") is tried
+    without it too."""
     names = [name]
     stem = _PARTICLE_END.sub("", name)
     if stem != name and len(stem) >= 2:
@@ -155,6 +156,14 @@ def mentions_name(words: Sequence[str], name: str) -> bool:
                 return True
             short = _SHORT_FORM_OF.match(rest)
             if short and _AFTER_NAME.fullmatch(rest[short.end():]):
+                return True
+    # a name as the head of a compound is that thing still: "특례보금자리론" is a 보금자리론,
+    # "서울올림픽" an 올림픽 (the other way round, "올림픽대로", it is another name)
+    if len(name) >= 3:
+        for word in words:
+            at = word.find(name, 1)
+            if at > 0 and "가" <= word[at - 1] <= "힣" and _AFTER_NAME.fullmatch(
+                    word[at + len(name):]):
                 return True
     # a name written with a space inside elsewhere ("사도광산" / "사도 광산"), or of several
     # words ("김 전 대표")
