@@ -506,6 +506,7 @@ def _summary_post(excerpt: str, body: str) -> str:
         ("위원회가 제1차 회의를 열었습니다.", "위원회는 처음으로 회의를 열었습니다.", []),
         ("학생 8%가 1시간 넘게 통학합니다.", "학생 100명 중 8명은 1시간 넘게 통학합니다.", []),
         ("클릭한빛시 설명회를 봅니다.", "한빛시 설명회는 시청에서 열렸습니다.", []),
+        ("한·중·일 연구팀이 참여합니다.", "한·중·일 3국 연구팀이 모였습니다.", []),
         # a name as the head of a compound is still that name; as its modifier it is not
         ("보금자리론을 지원합니다.", "특례보금자리론을 낮은 금리로 제공합니다.", []),
         ("한빛올림픽이 열립니다.", "한빛올림픽대로가 막혔습니다.", ["한빛올림픽"]),
@@ -520,3 +521,34 @@ def test_summary_names_and_figures_said_another_way(
     result = lint_text(_summary_post(excerpt, body), profile="auto", markdown=True,
                        select=["SB501"])
     assert [f.quote for f in result.findings] == missing
+
+
+@pytest.mark.parametrize(
+    ("sources", "found"),
+    [
+        # an outlet named where its article had no address (a text file): readers know where
+        # to look
+        ("<p>출처: 한빛일보, 미래신문</p>", False),
+        ("<p>출처: https://blog.example/</p>", True),
+        ("<p>출처:</p>", True),
+    ],
+)
+def test_sources_line_naming_outlets_without_links(sources: str, found: bool) -> None:
+    text = re.sub(r"<p>출처: .*</p>", sources, clean_text())
+    assert ("SB305" in codes(lint_text(text, select=["SB305"]))) is found
+
+
+@pytest.mark.parametrize(
+    ("title", "found"),
+    [
+        # two one-syllable nouns of the story tie a title to it; one alone does not
+        ("밤 깎게 칼 좀 주세요 상상도 못 한 행동", False),
+        ("혁명 같은 삶을 바꿀 필승의 열쇠", True),
+    ],
+)
+def test_title_sharing_only_short_nouns(title: str, found: bool) -> None:
+    post = (f"---\ntitle: {title}\nexcerpt: >\n  한빛시 술집에서 한 손님이 칼을 빌렸습니다.\n---\n\n"
+            "## 술집 소동\n\n한빛시 술집에서 한 손님이 밤을 먹겠다며 칼을 빌렸습니다. "
+            "손님은 지속 가능한 삶을 이야기하다 경찰에 붙잡혔습니다.\n")
+    result = lint_text(post, profile="auto", markdown=True, select=["SB503"])
+    assert bool(result.findings) is found, [f.to_dict() for f in result.findings]

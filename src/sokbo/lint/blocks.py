@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sokbo.lint.parse import BLUE, HIGHLIGHT, RED, Node, TextRun
 
-__all__ = ["Block", "body_blocks"]
+__all__ = ["SOURCES_LINE", "Block", "body_blocks"]
 
 _HEADING = re.compile(r"h([1-6])")
 _WRAPPERS = frozenset("div section article main header footer aside center font".split())
@@ -27,7 +27,7 @@ _BOLD = frozenset({"b", "strong"})
 # a bold line this short, with no sentence ending, is a heading ("**핵심광물 공급망 협력**")
 PSEUDO_HEADING_CHARS = 40
 _SENTENCE_END = re.compile(r"(다|요|까|죠|[.!?…])[\"'”’)\]]*\s*$")
-_SOURCES = re.compile(r"^\s*[(\[<]?\s*(자료\s*)?출처\s*[:：=]?")
+SOURCES_LINE = re.compile(r"^\s*[(\[<]?\s*(자료\s*)?출처\s*[:：=]?")
 _HOME_PAGE = re.compile(r"^https?://[^/?#]+/?$", re.I)
 CTA_CHARS = 80
 
@@ -160,7 +160,7 @@ def _classify(node: Node) -> Block:
     ):
         block.kind = "key"
         rest = kids
-    elif _SOURCES.match(node.run().text):
+    elif SOURCES_LINE.match(node.run().text):
         block.kind = "sources"
         rest = kids
     elif _pseudo_heading(node, kids):

@@ -193,6 +193,10 @@ _LATIN_WORD = re.compile(r"(?<![\w/.@#-])([A-Za-z][A-Za-z'-]*[a-z][A-Za-z'-]*)(?
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]{2,}")
 
 
+# Greek letters of units and symbols: 마이크로미터(μm), 10㏀ read as 10kΩ
+_UNIT_LETTERS = frozenset("μµΩΩ")
+
+
 def _foreign_chars(word: str) -> bool:
     """Letters of a script Korean prose does not use (Cyrillic, Thai, kana, Latin with
     diacritics as in Vietnamese)."""
@@ -200,7 +204,7 @@ def _foreign_chars(word: str) -> bool:
         if not ch.isalpha():
             continue
         name = unicodedata.name(ch, "")
-        if ch.isascii() or name.startswith(("HANGUL", "CJK")):
+        if ch.isascii() or name.startswith(("HANGUL", "CJK")) or ch in _UNIT_LETTERS:
             continue
         return True
     return False
