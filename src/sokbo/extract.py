@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from html import unescape
@@ -15,6 +16,7 @@ from sokbo.korean.clean import clean_text, hangul_ratio, sentence_core
 from sokbo.korean.sentences import article_sentences
 from sokbo.markup import normalize_html
 from sokbo.models import Article, article_id_for
+from sokbo.outlets import resolve_outlet
 from sokbo.urls import http_url, url_host
 
 log = logging.getLogger(__name__)
@@ -58,15 +60,29 @@ def _canonical(html: str) -> str | None:
     return attrs.get("href") or None
 
 
-def _json_ld_dates(html: str) -> str | None:
+def _json_ld_items(html: str) -> Iterator[dict[str, Any]]:
     for block in JSON_LD.findall(html):
         try:
             data = json.loads(block.strip())
         except (ValueError, RecursionError):  # RecursionError: "[[[[…" thousands deep
             continue
-        for item in data if isinstance(data, list) else [data]:
-            if isinstance(item, dict) and item.get("datePublished"):
-                return str(item["datePublished"])
+        yield from (item for item in (data if isinstance(data, list) else [data])
+                    if isinstance(item, dict))
+
+
+def _json_ld_dates(html: str) -> str | None:
+    for item in _json_ld_items(html):
+        if item.get("datePublished"):
+            return str(item["datePublished"])
+    return None
+
+
+def _json_ld_publisher(html: str) -> str | None:
+    """The publisher's name a page's JSON-LD gives ("SBS 뉴스", "비디오머그")."""
+    for item in _json_ld_items(html):
+        publisher = item.get("publisher")
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+            return publisher["name"]
     return None
 
 
@@ -287,6 +303,7 @@ def extract_article(
         text=page.text,
         image=page.image,
         category=category,
+        id_key=f"{page.label}:{page.title}" if page.label else None,
     )
 
 
@@ -301,6 +318,7 @@ class Page:
     text: str
     image: str | None
     body_source: str  # "declared", "arc" or "trafilatura": where the text came from
+    label: str = ""  # the page's own outlet label (og:site_name, the feed's); ids of URL-less pages
 
 
 def extract_page(
@@ -333,7 +351,7 @@ def extract_page(
         site = _site_name(doc.sitename if doc is not None else None)
     if not site and url:
         site = url_host(url)
-    site = (site or "알 수 없는 매체").strip()
+    site = (site or "알 수 없는 매체").strip()  # the page's own label: titles end with it
     clean_title = _visible_headline(_strip_outlet_suffix(raw_title, site), tree, site)
 
     # the page's own declaration first; trafilatura's guess only when that gives no article
@@ -365,14 +383,18 @@ def extract_page(
     canonical = (
         _safe_url(_canonical(html)) or _safe_url(meta.get("og:url")) or _safe_url(url) or url or ""
     )
+    credited = resolve_outlet(
+        (url, canonical, meta.get("og:url")), outlet,
+        (meta.get("og:site_name"), _json_ld_publisher(html)),
+    ) or site
     page_date = _page_date(html, meta, arc) or published
     if page_date is None:
         doc = doc or _trafilatura(html, url)
         page_date = parse_datetime(doc.date) if doc is not None else None
     image = _safe_url(meta.get("og:image") or (doc.image if doc is not None else None))
     return Page(
-        url=canonical, title=clean_title, outlet=site, published=page_date, text=text,
-        image=image, body_source=body_source,
+        url=canonical, title=clean_title, outlet=credited, published=page_date, text=text,
+        image=image, body_source=body_source, label=site,
     )
 
 
@@ -447,9 +469,15 @@ def make_article(
     text: str,
     image: str | None = None,
     category: str | None = None,
+    id_key: str | None = None,
 ) -> Article:
-    """Build an Article from already-clean text, splitting its sentences."""
-    aid = article_id_for(url or f"{outlet}:{title}")
+    """Build an Article from already-clean text, splitting its sentences.
+
+    The id comes from the URL; without one, from ``id_key`` (the outlet as the input named it,
+    so that crediting a registered name instead does not make a stored article new) or
+    outlet and title.
+    """
+    aid = article_id_for(url or id_key or f"{outlet}:{title}")
     return Article(
         id=aid,
         url=url,
@@ -480,6 +508,8 @@ def article_from_text(
         title, lines = lines[0].strip(), lines[1:]
     body = clean_text("\n".join(lines), title=title)
     _check_article_text(body, source, "no article text found")
+    label = (outlet or "").strip() or "직접 입력"
     return make_article(
-        url=url, title=title.strip(), outlet=outlet or "직접 입력", published=published, text=body
+        url=url, title=title.strip(), outlet=resolve_outlet((url,), outlet) or label,
+        published=published, text=body, id_key=f"{label}:{title.strip()}",
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sokbo.frontmatter import FoldedStr, ImageUrl, Url, dump_front_matter
-from sokbo.models import Post
+from sokbo.models import Post, SourceRef
 from sokbo.safetext import safe_src, safe_url
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "escape_text",
     "front_matter",
     "kst",
+    "outlet_credits",
     "render_template",
     "safe_url",
     "source_list",
@@ -55,6 +56,20 @@ def source_list(post: Post) -> list[dict[str, str]]:
         }
         for s in post.sources
     ]
+
+
+def outlet_credits(post: Post) -> list[tuple[str, list[SourceRef]]]:
+    """The sources line's credits: each outlet once, in order of first mention, with its
+    articles (one link per URL: the same article given twice is credited once)."""
+    credits: dict[str, list[SourceRef]] = {}
+    seen: set[str] = set()
+    for s in post.sources:
+        key = safe_url(s.url) or f"{s.outlet}\x1f{s.title}"
+        if key in seen:
+            continue
+        seen.add(key)
+        credits.setdefault(s.outlet, []).append(s)
+    return list(credits.items())
 
 
 @cache

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 from sokbo.models import Post
 from sokbo.render import Renderer, RenderOptions
-from sokbo.render.common import dump_front_matter, front_matter, render_template, split_highlight
+from sokbo.render.common import (
+    dump_front_matter,
+    front_matter,
+    outlet_credits,
+    render_template,
+    split_highlight,
+)
 
 
 def path_for(post: Post) -> str:
@@ -27,6 +33,7 @@ def render(post: Post, options: RenderOptions) -> str:
         post=post,
         cards=cards,
         sections=sections,
+        credits=outlet_credits(post),
         cta_text=options.cta_text,
         cta_url=options.cta_url,
     )

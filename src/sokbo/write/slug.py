@@ -4,12 +4,15 @@ from __future__ import annotations
 import re
 
 from sokbo.models import Article, SourceRef
+from sokbo.outlets import resolve_outlet
 
 SLUG_UNSAFE = re.compile(r"[^0-9A-Za-z가-힣]+")
 
 
 def source_ref(a: Article) -> SourceRef:
-    return SourceRef(article_id=a.id, outlet=a.outlet, title=a.title, url=a.url,
+    # articles stored before the outlet registry still carry their page's label ("SBS NEWS")
+    outlet = resolve_outlet((a.url,), a.outlet) or a.outlet
+    return SourceRef(article_id=a.id, outlet=outlet, title=a.title, url=a.url,
                      published=a.published)
 
 
