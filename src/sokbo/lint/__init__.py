@@ -21,6 +21,7 @@ from sokbo.errors import InputError
 from sokbo.lint import (  # noqa: F401 - importing registers the rules
     consistency,
     disputes,
+    editorial,
     filler,
     format,
     grounding,

@@ -7,6 +7,7 @@
     lay out   shape, excerpt, cards, sections, paragraphs              (layout.py)
     phrase    title, headings, card subtitles, highlights              (phrase.py)
     polish    each sentence's wording where it stands (이날 → 20일)      (polish.py)
+    safety    a suicide story: unsafe lines out, the help line in      (safety.py)
 
 Every post sentence is a source sentence restyled to 합쇼체, any rewrite recorded as a slot
 of its provenance; headings and highlights are phrases copied from the sources.
@@ -25,6 +26,7 @@ from sokbo.write.order import choose_spine, order_sentences
 from sokbo.write.phrase import Phraser, choose_title, highlight, word_weights
 from sokbo.write.polish import post_sentences, shorten_speakers
 from sokbo.write.prepare import Candidate, prepare_story
+from sokbo.write.safety import notice
 from sokbo.write.salience import (
     BACK_REFERENCE,
     SALIENCE_WEIGHTS,
@@ -132,4 +134,6 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
         image=options.image,
         image_alt=options.image_alt,
         shape=plan.shape.name,
+        # 자살보도 권고기준 3.0: a story about a suicide ends with where help is
+        notices=(notice("notice-suicide"),) if material.suicide else (),
     )

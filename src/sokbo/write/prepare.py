@@ -63,6 +63,7 @@ class Material:
     story: Story
     cands: list[Candidate]
     subheads: list[str] = field(default_factory=list)
+    suicide: bool = False              # a story about a suicide (자살보도 권고기준 3.0)
 
 
 def is_hapsyo(text: str) -> bool:
@@ -190,6 +191,7 @@ def prepare_story(story: Story) -> Material:
     from sokbo.korean.formal import to_formal_many
     from sokbo.korean.transcript import speech_indices
     from sokbo.write.conflicts import conflict_sentences, conflicted_sentences
+    from sokbo.write.safety import unsafe_sentences
 
     titles = {re.sub(r"\s+", " ", a.title).strip() for a in story.articles}
     raw: list[tuple[int, Article, Sentence]] = []
@@ -197,6 +199,8 @@ def prepare_story(story: Story) -> Material:
     # figures the outlets disagree on: their sentences are left out, and each dispute is said
     # once, attributed, where the first outlet said it
     disputed, conflicts = conflicted_sentences(story)
+    # a story about a suicide: no method, place, motive, note or glorifying line
+    suicide, unsafe = unsafe_sentences(story)
     templated: dict[str, tuple[str, tuple[Slot, ...]]] = {}
     for text, slots in conflict_sentences(conflicts):
         anchor = f"{slots[2].source_id}#{slots[2].index}"
@@ -210,7 +214,7 @@ def prepare_story(story: Story) -> Material:
             if s.id in quoted or s.id in templated:
                 raw.append((rank, article, s))
                 continue
-            if s.id in disputed:
+            if s.id in disputed or s.id in unsafe:
                 continue
             if s.index in speech:
                 continue  # somebody's words, not the article's statements
@@ -267,4 +271,4 @@ def prepare_story(story: Story) -> Material:
     for article in story.articles:
         firsts = [c.sentence.index for c in cands if c.sentence.source_id == article.id]
         subheads += _subheads(article, firsts[0] if firsts else 0)
-    return Material(story=story, cands=cands, subheads=subheads)
+    return Material(story=story, cands=cands, subheads=subheads, suicide=suicide)

@@ -9,7 +9,17 @@ from __future__ import annotations
 from sokbo.models import SOKBO_SOURCE, PostSentence
 from sokbo.notices import NOTICES, SUICIDE_NOTICE
 
-__all__ = ["NOTICES", "SUICIDE_NOTICE", "notice"]
+__all__ = ["NOTICES", "SUICIDE_NOTICE", "notice", "unsafe_sentences"]
+
+
+def unsafe_sentences(story) -> tuple[bool, dict[str, str]]:  # (Story) -> (about suicide, ids)
+    """Whether the story is about a suicide, and the ids of its sentences the guideline keeps
+    out (method, place, motive, note, glorifying or linking lines, the page's own help line),
+    each with its reason."""
+    from sokbo.korean.suicide import assess_suicide
+
+    found = assess_suicide(story.articles)
+    return bool(found), dict(found.leave_out or {})
 
 
 def notice(template: str) -> PostSentence:
