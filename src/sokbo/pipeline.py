@@ -161,14 +161,17 @@ def writer_options(settings: Settings):  # -> WriterOptions
 
 
 def topic_tags(story: Story) -> tuple[str, ...]:
-    """The story's topic (one of KLUE-YNAT's 7 labels) from its first headline."""
-    from sokbo.topic import classify_topic
+    """The story's topic (one of KLUE-YNAT's 7 labels) from its first headline and lead; none
+    when the classifier is not sure (sokbo.topic.TAG_MARGIN)."""
+    from sokbo.topic import story_topic
 
+    first = story.articles[0]
     try:
-        return (classify_topic(story.articles[0].title),)
+        found = story_topic(first.title, [s.text for s in first.sentences])
     except SokboError as e:  # a broken model file or an empty headline: post without a tag
         log.warning("no topic tag for story %s: %s", story.id, e)
         return ()
+    return (found,) if found else ()
 
 
 def run_pipeline(
