@@ -45,6 +45,12 @@ from sokbo.korean.title import compress_headline, strip_headline_tags
     ("누리시장 내달 6일 누리동 주민센터서 아홉번째 주민 대화 개최", "누리시장 누리동 주민센터 아홉번째 주민 대화 개최"),
     # a later clause does not open by repeating the subject
     ("누리 겨울빛 축제 개막…누리 해변 일대 빛 조형물 전시", "누리 겨울빛 축제 개막 해변 일대 빛 조형물 전시"),
+    # a name described before its comma goes with what it did, not alone
+    ("누리시 찾은 도하람, 시민들 향해 \"아직 1심 판결도 안 났다\" 반발",
+     "도하람 시민들 향해 아직 1심 판결도 안 났다 반발"),
+    # … while a topic that is a clause of its own stays whole
+    ("누리전자 새 배터리 공장 2조 원 투입, 일자리 3천 개 생긴다",
+     "누리전자 새 배터리 공장 2조 원 투입"),
     # particles that would leave a stutter stay
     ("누리대 학생들, 소금과 물만으로 물에 안 젖는 천 개발", "누리대 학생들 소금과 물만으로 물에 안 젖는 천 개발"),
 ])

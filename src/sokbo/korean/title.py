@@ -70,6 +70,8 @@ class _Clause:
     order: int
     after: int | None = None  # a quote split off this clause's end needs its clause
     before: int | None = None  # a clause ending on a connective needs the next one
+    topic: bool = False  # before a comma: who or what the next clause is about ("임현태, …")
+
     @property
     def quoted(self) -> bool:
         return all(self.inside)
@@ -208,7 +210,7 @@ def _clauses(text: str) -> list[_Clause]:
                 merged[-1] = merged[-1] + piece
             else:
                 merged.append(piece)
-        for piece in merged:
+        for n_piece, piece in enumerate(merged):
             words = [w for w, *_ in piece]
             if len(set(words)) < len(words):
                 # "소금과 물만으로 물에" must not become "소금 물 물": keep its particles
@@ -221,6 +223,7 @@ def _clauses(text: str) -> list[_Clause]:
                 out[-1].before = len(out)  # "금리 내리자" only with what followed
             if out and piece[0][5]:
                 clause.after = out[-1].order  # a quote going on: not without its speaker
+            clause.topic = n_piece < len(merged) - 1 and not any(clause.inside)
             out.extend(_split_trailing_quote(clause, len(out)))
     for c in out:  # orders are positions; the links follow them
         if c.after is not None:
@@ -355,7 +358,23 @@ def compress_headline(headline: str, max_chars: int = 30) -> str:
                     chosen.append(cut)
     if not chosen:  # nothing fits whole or cut cleanly: no title is better than a wrong one
         return ""
-    return _fits(chosen, max_chars) or ""
+    return _with_comment(chosen, clauses, max_chars) or _fits(chosen, max_chars) or ""
+
+
+def _with_comment(chosen: list[_Clause], clauses: list[_Clause], max_chars: int) -> str | None:
+    """'광주 찾은 누리 의원, 시민들 향해 … 반발': a title of the topic alone names somebody
+    and says nothing. When the topic is a name described by a clause before it (찾은, 잡은,
+    상태라던), the name with the clause after the comma says what happened; other topics
+    ("…혐의,", "…대책,") are often a clause of their own and stay as they are."""
+    if len(chosen) != 1 or not chosen[0].topic or len(chosen[0].words) < 2 \
+            or not chosen[0].ends[-2].startswith("ETM"):
+        return None
+    topic = chosen[0]
+    comment = next((c for c in clauses if c.order == topic.order + 1), None)
+    if comment is None or comment.quoted or comment.before is not None:
+        return None
+    return _fits([topic.part(len(topic.words) - 1, len(topic.words), topic.order), comment],
+                 max_chars)
 
 
 
