@@ -1,6 +1,8 @@
 """The writer's steps, each on its own, on fictional articles written for these tests."""
 from __future__ import annotations
 
+import dataclasses
+
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,10 +12,11 @@ from sokbo.extract import make_article
 from sokbo.models import Story
 from sokbo.write import WriterOptions, write_post
 from sokbo.write.conflicts import render_conflict
-from sokbo.write.layout import choose_excerpt, lay_out
+from sokbo.write.excerpt import choose_excerpt, withheld
+from sokbo.write.layout import lay_out
 from sokbo.write.order import order_sentences
 from sokbo.write.phrase import Phraser, highlight, main_noun, runs
-from sokbo.write.polish import post_sentences, shorten_speakers
+from sokbo.write.polish import join_quotes, post_sentences, shorten_speakers
 from sokbo.write.prepare import prepare_story
 from sokbo.write.provenance import check_post
 from sokbo.write.refer import elliptical, opener, short_names
@@ -193,6 +196,77 @@ def test_layout_shapes_follow_the_configured_minimums() -> None:
     body = list(range(len(m.cands)))
     plan = lay_out(m.cands, body, values, sim, excerpt_sentences=3, min_full=50, min_compact=50)
     assert plan.shape.name == "brief" and plan.cards == []
+
+
+def test_sections_retell_only_the_excerpts_lead() -> None:
+    a = article(
+        "한빛시가 내년 3월까지 공공자전거 1천 대를 추가로 도입한다.\n"
+        "새 자전거는 대여소 120곳에 나뉘어 배치된다.\n"
+        "한빛시의회는 관련 예산 25억 원을 통과시켰다.\n"
+        "예산 25억 원 가운데 절반은 대여소 120곳의 정비에 쓰인다.\n"
+        "공공자전거 이용자는 지난해 처음으로 30만 명을 넘었다.\n"
+        "시는 이용자 30만 명의 설문 결과를 반영해 대여소를 고른다.\n"
+        "1시간 이용권 요금은 1천 원으로 유지된다.\n"
+        "이에 따라 시민 부담은 늘지 않는다.\n")
+    _, m, sim, values = _material(a)
+    body = list(range(len(m.cands)))
+    excerpt = choose_excerpt(m.cands, body, values, 4)
+    out = withheld(m.cands, body, excerpt, [])
+    lead = excerpt[0]
+    fare = _by_text(m, "1시간 이용권")  # leaned on by 이에 따라: it stays where it is
+    assert lead not in out and fare not in out
+    for i in out:  # every figure it says, the rest of the post says too (lint SB501)
+        rest = " ".join(m.cands[j].text for j in body if j not in out)
+        assert all(f in rest for f in ("25억 원", "120곳", "30만 명") if f in m.cands[i].text)
+    assert out, "an excerpt sentence whose facts the post says elsewhere is not said twice"
+
+
+INTERVIEW = article(
+    "도하람: 오늘은 한누리 누리당 대표와 함께합니다.\n"
+    "한누리 누리당 대표(이하 한누리): 반갑습니다.\n"
+    "도하람: 요즘 지역 분위기는 어떻습니까?\n"
+    "한누리: 시장 상인들이 요즘 많이 힘들어하잖아요.\n"
+    "도하람: 예산안은요?\n"
+    "한누리: 이번 예산안은 지역 경제를 살리기에 너무 부족하다. "
+    "정부는 예산 수정안을 다음 달까지 다시 내야 한다.\n"
+    "도하람: 다른 당과는요?\n"
+    "한누리: 야당 지도부와 예산 협의를 이번 주에 따로 시작하겠습니다.\n",
+    title="한누리 \"예산안 지역 경제 살리기에 부족…수정안 다시 내야\"")
+
+
+def test_two_quotes_of_one_answer_are_said_in_one_sentence() -> None:
+    _, m, _, _ = _material(INTERVIEW)
+    said = post_sentences(m.cands, range(len(m.cands)), "section")
+    joined = [s for s in said if s.template == "quote-joined"]
+    assert [s.text for s in joined] == [
+        '한누리 누리당 대표는 "이번 예산안은 지역 경제를 살리기에 너무 부족하다"며 '
+        '"정부는 예산 수정안을 다음 달까지 다시 내야 한다"고 말했습니다.']
+    assert len(said) == len(m.cands) - 1  # the other answers stay apart
+    assert check_post_sentences(said, [INTERVIEW]) == []
+    short = shorten_speakers(said)
+    assert any(s.template == "quote-joined" and s.text.startswith('한 대표는 "') for s in short)
+    assert check_post_sentences(short, [INTERVIEW]) == []
+    # the joined template re-renders only from its own slots, in their order
+    (j,) = joined
+    first, second = (x for x in j.slots if x.name == "quote")
+    swapped = dataclasses.replace(j, text=j.text.replace(first.text, "@").replace(
+        second.text, first.text).replace("@", second.text))
+    assert check_post_sentences([swapped], [INTERVIEW]) == [swapped]
+    stance = dataclasses.replace(j, text=j.text.replace("말했습니다", "비판했습니다"))
+    assert check_post_sentences([stance], [INTERVIEW]) == [stance]
+    # an excerpt keeps three sentences at least
+    assert len(join_quotes(m.cands, range(len(m.cands)), said, keep=len(said))) == len(said)
+
+
+def test_an_interview_post_opens_on_the_claim_its_headline_reports() -> None:
+    post = write_post(Story("s", (INTERVIEW,)), WriterOptions())
+    assert "너무 부족하다" in post.excerpt[0].text
+    first = post.sections[0].paragraphs[0][0].text
+    assert "너무 부족하다" in first and "수정안" in first
+    _, m, _, values = _material(INTERVIEW)
+    chat, claim = _by_text(m, '한누리 누리당 대표는 "시장'), _by_text(m, '한누리 누리당 대표는 "야당')
+    assert information(m.cands[chat], INTERVIEW.title) < information(m.cands[claim],
+                                                                     INTERVIEW.title)
 
 
 # -- phrase -------------------------------------------------------------------------------------

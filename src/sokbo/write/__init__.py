@@ -22,7 +22,7 @@ from sokbo.errors import DraftError
 from sokbo.models import Card, Post, Section, Story
 from sokbo.write.layout import lay_out
 from sokbo.write.options import WriterOptions
-from sokbo.write.order import choose_spine, order_sentences
+from sokbo.write.order import choose_spine, lead_with_claim, order_sentences
 from sokbo.write.phrase import Phraser, choose_title, highlight, word_weights
 from sokbo.write.polish import post_sentences, shorten_speakers
 from sokbo.write.prepare import Candidate, prepare_story
@@ -82,10 +82,12 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
         raise DraftError("no sentence of the article text can stand on its own",
                          source=story.articles[0].url or story.id)
     body = order_sentences(cands, chosen, sim, spine)
+    claim_first = lead_with_claim(cands, body, content_terms([headline])[0])
+    lead = claim_first[0] if claim_first != body else None
     title = choose_title(story, options.title_max_chars)
-    plan = lay_out(cands, body, values, sim, excerpt_sentences=options.excerpt_sentences,
+    plan = lay_out(cands, claim_first, values, sim, excerpt_sentences=options.excerpt_sentences,
                    min_full=options.min_sentences_full,
-                   min_compact=options.min_sentences_compact, title=title)
+                   min_compact=options.min_sentences_compact, title=title, lead=lead)
 
     phraser = Phraser(cands, story, [sum(sec, []) for sec in plan.sections], material.subheads)
     weights = word_weights(cands)
@@ -117,7 +119,7 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
         written = tuple(tuple(next(rest)) for _ in paragraphs)
         sections.append(Section(heading=phraser.heading(n, [i for p in paragraphs for i in p]),
                                 paragraphs=written))
-    excerpt = shorten_speakers(post_sentences(cands, plan.excerpt, "excerpt"))
+    excerpt = shorten_speakers(post_sentences(cands, plan.excerpt, "excerpt", keep=3))
     first = story.first_published
     date = (first.astimezone(KST) if first else datetime.now(KST)).replace(microsecond=0)
     return Post(

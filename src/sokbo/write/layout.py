@@ -14,112 +14,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sokbo.shapes import Shape, shape_named
+from sokbo.write.excerpt import LONG_STORY, said_with, choose_excerpt, withheld
 from sokbo.write.prepare import Candidate
 
 POINTS_BACK = re.compile(r"(?<![가-힣])(?:이|그|해당|이런|그런|이러한|그러한|이같은|이 같은)\s"
                          r"(?=[가-힣])")
-# the story's lead is in its summary unless it cannot stand there (chosen on summ/dev)
-LEAD_WEIGHT = 3.0
-# a story with this many usable sentences gets one more summary sentence (within 3–5)
-LONG_STORY = 12
-
-
-def fullness(c: Candidate) -> float:
-    """A summary sentence is worth more the more it says: content words against a dozen,
-    within bounds (chosen on summ/dev with `sokbo bench editor`)."""
-    return min(1.6, max(0.5, len(c.terms) / 12)) ** 0.6
-
-
 @dataclass(slots=True)
 class Layout:
-    """Candidate indices by place; the sections hold every body sentence but the cards'."""
+    """Candidate indices by place; the sections hold the body but the cards' sentences and
+    the excerpt's other than its lead."""
 
     shape: Shape
     excerpt: list[int]
     cards: list[tuple[list[int], int]] = field(default_factory=list)   # (paragraph, key)
     sections: list[list[list[int]]] = field(default_factory=list)      # section → paragraphs
-
-
-def _chain(cands: Sequence[Candidate], body: Sequence[int], i: int) -> list[int] | None:
-    """``i`` with the predecessors it needs in front of it, in order; None if one is not in
-    the body."""
-    chain = [i]
-    while cands[chain[0]].leans and cands[chain[0]].standalone is None:
-        prev = cands[chain[0]].previous
-        if prev is None or prev not in body:
-            return None
-        chain.insert(0, prev)
-    return chain
-
-
-def choose_excerpt(cands: Sequence[Candidate], body: Sequence[int], values: Sequence[float],
-                   k: int) -> list[int]:
-    """Up to ``k`` sentences, most valuable first, in reading order; a leaner only right after
-    its predecessor (or in its stand-alone wording, decided when the post is polished)."""
-    picked: list[int] = []
-    lead = min(body, key=lambda i: (cands[i].article, cands[i].sentence.index), default=None)
-
-    def worth(i: int) -> float:
-        # the story's first sentence is its lead: what a summary opens with
-        return values[i] * fullness(cands[i]) * (LEAD_WEIGHT if i == lead else 1.0)
-
-    for i in sorted(body, key=lambda i: (-worth(i), body.index(i))):
-        if len(picked) >= k:
-            break
-        if i in picked:
-            continue
-        chain = _chain(cands, body, i)
-        if chain is None or len(chain) > 2:
-            continue
-        group = [j for j in chain if j not in picked]
-        if any(cands[j].people and not _introduced_in(cands, j, [*picked, *group])
-               for j in group):
-            continue
-        if len(picked) + len(group) > k:
-            continue
-        # a predecessor already picked must stay right before: only whole chains join
-        if len(group) < len(chain) and not _adjacent_after(picked, chain, body):
-            continue
-        picked.extend(group)
-        picked.sort(key=body.index)
-    return sorted(picked, key=body.index)
-
-
-def _adjacent_after(picked: list[int], chain: list[int], body: Sequence[int]) -> bool:
-    """Whether the picked part of a chain ends right before where its rest would stand."""
-    before = chain[-2]
-    later = [j for j in picked if body.index(j) > body.index(before)]
-    return not later or body.index(min(later, key=body.index)) > body.index(chain[-1])
-
-
-def _introduced_in(cands: Sequence[Candidate], i: int, chosen: Sequence[int]) -> bool:
-    """Whether each person ``i`` names by a short form is named in full earlier in
-    ``chosen`` (reading order) or only ever by that short form in its article."""
-    from sokbo.write.refer import full_name_for
-
-    c = cands[i]
-    for person in c.people:
-        earlier = [cands[j] for j in chosen if _before(cands, j, i)]
-        label = person.key.split(" ")[0]
-        if person.key.endswith(" 씨"):
-            if any(label in e.text and e.article == c.article for e in earlier):
-                continue
-            # the first mention in its article introduces the label ("50대 남성 A 씨가")
-            first = min((e.sentence.index for e in cands if e.article == c.article
-                         and person.key.split(" ")[0] + " " in e.text), default=None)
-            if first is not None and first < c.sentence.index:
-                return False
-            continue
-        full = full_name_for(person, [x.text for x in cands if x.article == c.article])
-        if full and full not in c.text and not any(full in e.text for e in earlier):
-            return False
-    return True
-
-
-def _before(cands: Sequence[Candidate], a: int, b: int) -> bool:
-    ca, cb = cands[a], cands[b]
-    return (ca.article, ca.sentence.index) < (cb.article, cb.sentence.index) or (
-        ca.article != cb.article)
 
 
 def choose_cards(cands: Sequence[Candidate], body: Sequence[int], excerpt: Sequence[int],
@@ -250,9 +158,11 @@ def _cohesion(cands: Sequence[Candidate], seq: Sequence[int], sim, cut: int) -> 
 
 
 def _can_cut(cands: Sequence[Candidate], seq: Sequence[int], cut: int) -> bool:
-    """A cut may not separate a sentence from the predecessor it leans on."""
+    """A cut may not separate a sentence from the predecessor it leans on, nor two quotes of
+    one answer (said in one sentence)."""
     c = cands[seq[cut]]
-    return not (c.leans and c.previous == seq[cut - 1])
+    return not (c.leans and c.previous == seq[cut - 1]) and not said_with(cands, seq[cut - 1],
+                                                                            seq[cut])
 
 
 def split(cands: Sequence[Candidate], seq: Sequence[int], sim, parts: int,
@@ -313,13 +223,14 @@ def sections(cands: Sequence[Candidate], seq: list[int], sim,
 
 
 def lay_out(cands: Sequence[Candidate], body: list[int], values: Sequence[float], sim, *,
-            excerpt_sentences: int, min_full: int, min_compact: int, title: str = "") -> Layout:
+            excerpt_sentences: int, min_full: int, min_compact: int, title: str = "",
+            lead: int | None = None) -> Layout:
     """The fullest shape the body can fill: full, then compact, then brief."""
     n = len(body)
     names = [s for s, floor in (("full", min_full), ("compact", min_compact)) if n >= floor]
     # a long story gets one sentence more in its summary, within FORMAT.md's 3–5
     k = min(5, excerpt_sentences + 1) if len(cands) >= LONG_STORY else excerpt_sentences
-    excerpt = choose_excerpt(cands, body, values, min(k, n))
+    excerpt = choose_excerpt(cands, body, values, min(k, n), lead)
     for name in names:
         shape = shape_named(name)
         cards = choose_cards(cands, body, excerpt, values, sim,
@@ -327,11 +238,24 @@ def lay_out(cands: Sequence[Candidate], body: list[int], values: Sequence[float]
                              title=title)
         if not cards:
             continue
-        in_cards = {i for para, key in cards for i in (*para, key)}
-        rest = [i for i in body if i not in in_cards]
-        secs = sections(cands, rest, sim, shape)
+        in_cards = [i for para, key in cards for i in (*para, key)]
+        secs = _sections_after(cands, body, excerpt, in_cards, sim, shape, title)
         if secs is not None:
             return Layout(shape, excerpt, cards, secs)
     shape = shape_named("brief")
-    secs = sections(cands, body, sim, shape) or [paragraphs(cands, body, sim, shape.paragraphs)]
+    secs = (_sections_after(cands, body, excerpt, [], sim, shape, title)
+            or [paragraphs(cands, body, sim, shape.paragraphs)])
     return Layout(shape, excerpt, [], secs)
+
+
+def _sections_after(cands: Sequence[Candidate], body: list[int], excerpt: list[int],
+                    in_cards: list[int], sim, shape: Shape,
+                    title: str) -> list[list[list[int]]] | None:
+    """The sections of what the cards and the excerpt (but its lead) leave to tell; all
+    but the cards' when that does not fit the shape."""
+    skip = withheld(cands, body, excerpt, in_cards, title)
+    for leave in ((set(in_cards) | skip), set(in_cards)):
+        secs = sections(cands, [i for i in body if i not in leave], sim, shape)
+        if secs is not None or leave == set(in_cards):
+            return secs
+    return None

@@ -2,6 +2,8 @@
 
 The spine is the article with most to say. Every sentence of another outlet joins the spine
 sentence it is most alike, after it; a sentence leaning on its predecessor always follows it.
+A story told in speakers' words (an interview, a transcript) opens on the quote that says what
+its headline says, as a reporter's write-up of an interview does, not on the first thing said.
 """
 from __future__ import annotations
 
@@ -67,3 +69,35 @@ def _keep_leaners_after(cands: Sequence[Candidate], seq: list[int]) -> list[int]
                 out.pop(pos)
                 out.insert(out.index(c.previous) + 1, i)
     return out
+
+
+# headline words a quote must share to be the one the headline reports
+CLAIM_MIN_TERMS = 2
+
+
+def lead_with_claim(cands: Sequence[Candidate], seq: list[int],
+                    headline_terms: Sequence[str]) -> list[int]:
+    """For a story that opens on a quote and is mostly quotes: the quote sharing most words
+    with the headline first, with the next sentence of the same answer if it is chosen too
+    (the two are said as one); otherwise ``seq`` as it is."""
+    if not seq or cands[seq[0]].template != "quote":
+        return list(seq)
+    quotes = [i for i in seq if cands[i].template == "quote"]
+    if 2 * len(quotes) < len(seq):
+        return list(seq)
+    head = set(headline_terms)
+
+    def shared(i: int) -> int:
+        return len(head & set(cands[i].terms))
+
+    best = max(quotes, key=lambda i: (shared(i), -seq.index(i)))
+    if best == seq[0] or shared(best) < CLAIM_MIN_TERMS:
+        return list(seq)
+    unit = [best]
+    k = seq.index(best)
+    if k + 1 < len(seq):
+        a, b = cands[best], cands[seq[k + 1]]
+        if (b.template == "quote" and b.turn == a.turn >= 0 and b.article == a.article
+                and b.sentence.index == a.sentence.index + 1):
+            unit.append(seq[k + 1])
+    return unit + [i for i in seq if i not in unit]

@@ -35,6 +35,7 @@ class Candidate:
     text: str                          # 합쇼체, relative days made absolute (오늘(20일) → 20일)
     slots: tuple[Slot, ...] = ()       # the rewrites in ``text``
     template: str = ""                 # "quote": a speaker's words in the quote template
+    turn: int = -1                     # a quote's turn (one answer) by its start offset
     opener: str | None = None          # the connective or reference it opens with
     elliptical: bool = False           # has no subject of its own (the previous one's)
     this_day: bool = False             # says 이날 for a day named before it
@@ -157,13 +158,15 @@ def _subheads(article: Article, first_usable: int) -> list[str]:
     return out
 
 
-def _quotes(article: Article) -> dict[int, tuple[str, tuple[Slot, ...]]]:
+def _quotes(article: Article) -> dict[int, tuple[str, tuple[Slot, ...], int]]:
     """Speakers' complete statements as attributed quotes ('조원진 우리공화당 대표는 "…"고
-    말했습니다.'), by the sentence they come from; each slot is a span of the article."""
-    from sokbo.korean.transcript import attributed_quote, introduction, statements
+    말했습니다.'), by the sentence they come from, with the start of the turn (the answer) they
+    belong to; each slot is a span of the article."""
+    from sokbo.korean.transcript import attributed_quote, introduction, speech_turns, statements
 
-    out: dict[int, tuple[str, tuple[Slot, ...]]] = {}
+    out: dict[int, tuple[str, tuple[Slot, ...], int]] = {}
     intros: dict[str, object] = {}
+    turn_of = {i: t.start for t in speech_turns(article) for i in t.sentences}
     for turn in statements(article):
         if turn.speaker not in intros:
             intros[turn.speaker] = introduction(turn.speaker, article)
@@ -174,7 +177,7 @@ def _quotes(article: Article) -> dict[int, tuple[str, tuple[Slot, ...]]]:
         slots = tuple(Slot("speaker", span.text, article.id, span.sentence)
                       for span in quote.who.spans)
         slots += (Slot("quote", quote.words.text, article.id, quote.words.sentence),)
-        out[turn.sentences[0]] = (quote.text, slots)
+        out[turn.sentences[0]] = (quote.text, slots, turn_of.get(turn.sentences[0], -1))
     return out
 
 
@@ -195,7 +198,7 @@ def prepare_story(story: Story) -> Material:
 
     titles = {re.sub(r"\s+", " ", a.title).strip() for a in story.articles}
     raw: list[tuple[int, Article, Sentence]] = []
-    quoted: dict[str, tuple[str, tuple[Slot, ...]]] = {}
+    quoted: dict[str, tuple[str, tuple[Slot, ...], int]] = {}
     # figures the outlets disagree on: their sentences are left out, and each dispute is said
     # once, attributed, where the first outlet said it
     disputed, conflicts = conflicted_sentences(story)
@@ -236,8 +239,9 @@ def prepare_story(story: Story) -> Material:
             text, slots = templated[s.id]
             c = Candidate(sentence=s, article=rank, text=text, slots=slots, template="conflict")
         elif s.id in quoted:
-            text, slots = quoted[s.id]
-            c = Candidate(sentence=s, article=rank, text=text, slots=slots, template="quote")
+            text, slots, turn = quoted[s.id]
+            c = Candidate(sentence=s, article=rank, text=text, slots=slots, template="quote",
+                          turn=turn)
         else:
             if text is None or not is_hapsyo(text):
                 continue  # questions, requests, fragments: no 합쇼체 statement

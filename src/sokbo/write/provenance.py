@@ -77,6 +77,44 @@ def _short_quote(ps: PostSentence, articles: dict[str, Article]) -> bool:
         who=who, topic=topic_particle(who), words=words, quotative=quotative_particle(words))
 
 
+def _joined_quote(ps: PostSentence, articles: dict[str, Article]) -> bool:
+    """Two quotes of one answer of one speaker, named as the article introduces them (in
+    full, or by the surname-and-role short form), in the joined template."""
+    from sokbo.korean.transcript import introduction, speech_turns, statements
+    from sokbo.write.polish import MAX_JOIN_GAP, render_joined, short_speaker
+
+    article = articles[ps.source_id]
+    words = [s for s in ps.slots if s.name == "quote"]
+    names = [s for s in ps.slots if s.name != "quote"]
+    if len(words) != 2 or not names or not all(_slot_found(s, articles) for s in ps.slots):
+        return False
+    first, second = words
+    if first.index != ps.index or not 0 < second.index - first.index <= MAX_JOIN_GAP:
+        return False
+    said = {t.sentences[0]: t for t in statements(article)}
+    a, b = said.get(first.index), said.get(second.index)
+    if a is None or b is None or a.speaker != b.speaker:
+        return False
+    if [t.utterance.removesuffix(".") for t in (a, b)] != [first.text, second.text]:
+        return False
+    if not any({first.index, second.index} <= set(t.sentences) for t in speech_turns(article)):
+        return False  # two answers, not one
+    intro = introduction(a.speaker, article)
+    if intro is None:
+        return False
+    full = tuple(Slot("speaker", span.text, article.id, span.sentence) for span in intro.spans)
+    if all(s.name == "speaker" for s in names):
+        who = " ".join(s.text for s in names)
+        if who != intro.text:
+            return False
+    else:
+        short = short_speaker(full)
+        who = f"{names[0].text} {names[-1].text}" if len(names) == 2 else ""
+        if short is None or short[0] != who:
+            return False
+    return render_joined(who, first.text, second.text) == ps.text
+
+
 def _templated(ps: PostSentence, articles: dict[str, Article]) -> bool:
     from sokbo.write.conflicts import render_conflict
 
@@ -100,6 +138,8 @@ def check_sentence(ps: PostSentence, articles: dict[str, Article]) -> bool:
         return _quote(ps, articles)
     if ps.template == "quote-short":
         return _short_quote(ps, articles)
+    if ps.template == "quote-joined":
+        return _joined_quote(ps, articles)
     return _templated(ps, articles)
 
 

@@ -37,6 +37,12 @@ COLOUR = re.compile(
 QUESTION = re.compile(r"\?|왜|이유|까닭|원인|비결")
 ANSWER = re.compile(r"때문|이유|탓|원인|로 인해|으로 인해|비결|덕분|참작|감안")
 MIN_QUOTE = 8
+# a quote in conversational endings (해요체: …잖아요, …죠, …거든요, …같아요) is talk around a
+# claim more often than the claim, which a speaker states in -다/-니다 or as a demand (-라)
+CHAT_ENDING = re.compile(r"(?:요|죠|지요|네|걸|거든)[.!]?$")
+CHAT = 0.6
+# a quote naming fewer than two things says little without the question it answered
+VAGUE = 0.35
 
 
 def figures_of(text: str) -> set[str]:
@@ -66,6 +72,12 @@ def information(c: Candidate, headline: str) -> float:
         factor *= 0.55
     if QUESTION.search(headline) and ANSWER.search(text):
         factor *= 1.4
+    if c.template == "quote":
+        words = next((s.text for s in c.slots if s.name == "quote"), "")
+        if CHAT_ENDING.search(words):
+            factor *= CHAT
+        if len(_nouns(words) - {"것", "수", "거", "게", "때", "일", "말씀", "얘기"}) < 2:
+            factor *= VAGUE  # "있을 수 없는 일입니다": an answer to a question the post leaves out
     quoted = sum(len(q) for q in quotes(text))
     if quoted > 0.7 * len(text):
         factor *= 0.85  # a bare quote: the speaker's colour more than the reporter's facts

@@ -123,6 +123,12 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x * 100:.1f} %"
 
 
+def _max_mean(m: dict[str, Any] | None) -> str:
+    if not m or m["max"] is None:
+        return "—"
+    return f"{m['max']} / {m['mean']}"
+
+
 def metric_rows(s: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(metric, value, key in TARGETS) rows of one suite, in the issue's order."""
     bp, sp, dg, hp = s["boilerplate"], s["not_hapsyo"], s["dangling"], s["heading_phrase"]
@@ -145,6 +151,8 @@ def metric_rows(s: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("excerpt sentences repeated by cards (max / mean per post)",
          f"{ov['max'] if ov['max'] is not None else '—'} / "
          f"{ov['mean'] if ov['mean'] is not None else '—'}", "excerpt_card_overlap_max"),
+        ("excerpt sentences the sections retell beyond the lead (max / mean per post)",
+         _max_mean(s.get("excerpt_body_overlap")), ""),
         ("sentences or quotes repeated in a post", str(s["repeats"]["count"]), ""),
         ("title defects (posts)", f"{td['count']} ({td['posts']} posts)", "title_defects"),
         ("sources-line defects", str(sd["count"]), ""),

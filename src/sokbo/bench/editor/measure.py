@@ -10,7 +10,7 @@ from sokbo.bench.editor.boilerplate import find_boilerplate
 from sokbo.bench.editor.coherence import dangling
 from sokbo.bench.editor.headings import check_headings, check_highlights
 from sokbo.bench.editor.morph import analyse_many
-from sokbo.bench.editor.overlap import excerpt_card_overlap, repeats
+from sokbo.bench.editor.overlap import excerpt_body_overlap, excerpt_card_overlap, repeats
 from sokbo.bench.editor.runner import PostRun
 from sokbo.bench.editor.speech import classify
 from sokbo.bench.editor.titles import sources_defects, title_defects
@@ -139,6 +139,13 @@ def measure_suite(runs: list[PostRun]) -> dict[str, Any]:
         "mean": round(statistics.fmean(overlaps), 2) if overlaps else None,
         "posts_over_1": sum(1 for n in overlaps if n > 1), "offenders": shared_offenders}
     m["repeats"] = {"count": len(rep), "offenders": rep}
+    retold = [excerpt_body_overlap(v) for v in views]
+    m["excerpt_body_overlap"] = {
+        "max": max((n for n, _ in retold), default=None),
+        "mean": round(statistics.fmean(n for n, _ in retold), 2) if retold else None,
+        "posts_over_1": sum(1 for n, _ in retold if n > 1),
+        "offenders": [{"post": v.name, "shared": shared}
+                      for v, (n, shared) in zip(views, retold, strict=True) if n]}
 
     # titles and sources line
     tdef = [d for v in views for d in title_defects(v)]

@@ -1,4 +1,5 @@
-"""Repetition inside a post: the excerpt retold by the cards, a sentence or a quote twice."""
+"""Repetition inside a post: the excerpt retold by the cards or by the sections beyond its
+lead, a sentence or a quote twice."""
 from __future__ import annotations
 
 import re
@@ -18,6 +19,14 @@ def excerpt_card_overlap(view: PostView) -> tuple[int, list[str]]:
     """Sentences of the excerpt that the cards (paragraphs and key lines) repeat."""
     cards = {_key(u.text) for u in view.units if u.kind in ("card", "key")}
     shared = [u.text for u in view.flow("excerpt") if _key(u.text) in cards]
+    return len(shared), shared
+
+
+def excerpt_body_overlap(view: PostView) -> tuple[int, list[str]]:
+    """Sentences of the excerpt, its first (the lead, which a news post opens its body with
+    too) aside, that the sections say again word for word."""
+    sections = {_key(u.text) for u in view.units if u.kind == "section"}
+    shared = [u.text for u in view.flow("excerpt")[1:] if _key(u.text) in sections]
     return len(shared), shared
 
 
