@@ -59,10 +59,23 @@ def _plain(body: str) -> str:
 
 
 def test_excerpt_claims_appear_in_body(demo_run) -> None:
+    """The body retells the excerpt's lead; any other excerpt sentence it leaves out (the
+    reader has just read it) states no name or figure the body does not state too (SB501)."""
+    from sokbo.korean.kiwi import tokenize
+    from sokbo.lint.nlp import contains_mention, mentions, normalise
+
     _, report = demo_run
     for result in report.posts:
-        body_texts = {s.text for s in result.post.all_sentences() if s.role != "excerpt"}
-        assert all(s.text in body_texts for s in result.post.excerpt)
+        post = result.post
+        body = [s for s in post.all_sentences() if s.role != "excerpt"]
+        assert post.excerpt[0].source_sentence_id in {s.source_sentence_id for s in body}
+        rest = normalise(" ".join([post.title, *(s.text for s in body)]))
+        for s in post.excerpt:
+            if s.text in {b.text for b in body}:
+                continue
+            facts = [m for m in mentions(tokenize(s.text))
+                     if not m.abbreviation and (m.kind == "name" or m.has_unit)]
+            assert all(contains_mention(rest, m) for m in facts), s.text
 
 
 def test_provenance_is_stored(demo_run) -> None:
