@@ -269,6 +269,30 @@ def test_an_interview_post_opens_on_the_claim_its_headline_reports() -> None:
                                                                      INTERVIEW.title)
 
 
+def test_a_reason_answers_the_headline_right_under_it_never_after_another_sentence() -> None:
+    a = article(
+        "누리사과는 껍질째 먹는 작은 사과다.\n"
+        "100g당 열량이 40kcal에 불과할 만큼 가볍다.\n"
+        "그런데 요즘 이 사과 값이 왜 크게 떨어졌을까?\n"
+        "최근 누리사과를 먹고 탈이 났다는 신고가 잇따르면서 찾는 사람들이 급격히 줄었기 때문이다.\n"
+        "누리시는 문제가 된 사과를 모두 거둬들였다.\n"
+        "누리시는 다음 달까지 농가 30곳의 사과를 검사한다.\n",
+        title="인기 있던 누리사과 왜 값 떨어졌나")
+    post = write_post(Story("s", (a,)), WriterOptions())
+    texts = [s.text for s in post.all_sentences()]
+    reason = next(t for t in texts if t.endswith("줄었기 때문입니다."))
+    assert post.excerpt[0].text == reason
+    for sec in post.sections:  # wherever it stands in the body, it opens the first section
+        flat = [s.text for p in sec.paragraphs for s in p]
+        assert reason not in flat[1:]
+    assert post.sections[0].paragraphs[0][0].text == reason
+    # under a headline that asks nothing it leans on its predecessor like any ellipsis
+    plain = write_post(Story("s", (dataclasses.replace(a, title="누리사과 값 하락"),)),
+                       WriterOptions())
+    body = [s.text for s in plain.all_sentences() if s.role != "excerpt"]
+    assert all(t != reason for t in body)
+
+
 # -- phrase -------------------------------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ from sokbo.errors import DraftError
 from sokbo.models import Card, Post, Section, Story
 from sokbo.write.layout import lay_out
 from sokbo.write.options import WriterOptions
-from sokbo.write.order import choose_spine, lead_with_claim, order_sentences
+from sokbo.write.order import choose_spine, lead_with_answer, lead_with_claim, order_sentences
 from sokbo.write.phrase import Phraser, choose_title, highlight, word_weights
 from sokbo.write.polish import post_sentences, shorten_speakers
 from sokbo.write.prepare import Candidate, prepare_story
@@ -34,7 +34,13 @@ from sokbo.write.salience import (
     salience,
     score_sentences,
 )
-from sokbo.write.select import figures_of, information, is_same_claim, select_sentences
+from sokbo.write.select import (
+    figures_of,
+    information,
+    is_same_claim,
+    mark_answers,
+    select_sentences,
+)
 from sokbo.write.slug import make_slug, source_ref
 
 __all__ = [
@@ -72,6 +78,7 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
                          source=story.articles[0].url or story.id)
     headline = story.articles[0].title
     sim = score_sentences(cands, headline)
+    mark_answers(cands, headline)
     values = [c.score * information(c, headline) for c in cands]
     spine = choose_spine(cands, values, len(story.articles))
     chosen = select_sentences(material, values, sim, options.max_sentences, spine=spine)
@@ -82,7 +89,8 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
         raise DraftError("no sentence of the article text can stand on its own",
                          source=story.articles[0].url or story.id)
     body = order_sentences(cands, chosen, sim, spine)
-    claim_first = lead_with_claim(cands, body, content_terms([headline])[0])
+    claim_first = lead_with_answer(cands, lead_with_claim(cands, body,
+                                                          content_terms([headline])[0]))
     lead = claim_first[0] if claim_first != body else None
     title = choose_title(story, options.title_max_chars)
     plan = lay_out(cands, claim_first, values, sim, excerpt_sentences=options.excerpt_sentences,

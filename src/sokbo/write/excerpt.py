@@ -28,6 +28,8 @@ def _chain(cands: Sequence[Candidate], body: Sequence[int], i: int) -> list[int]
     """``i`` with the predecessors it needs in front of it, in order; None if one is not in
     the body."""
     chain = [i]
+    if cands[i].answers and body and body[0] == i:
+        return chain  # the post opens on the answer its headline asks for
     while cands[chain[0]].leans and cands[chain[0]].standalone is None:
         prev = cands[chain[0]].previous
         if prev is None or prev not in body:

@@ -101,3 +101,15 @@ def lead_with_claim(cands: Sequence[Candidate], seq: list[int],
                 and b.sentence.index == a.sentence.index + 1):
             unit.append(seq[k + 1])
     return unit + [i for i in seq if i not in unit]
+
+
+def lead_with_answer(cands: Sequence[Candidate], seq: list[int]) -> list[int]:
+    """The reason a headline asks for (왜 …?) first, when it gives its reason without saying
+    for what (…줄었기 때문입니다): right under the headline it answers it, after another
+    sentence it would invent a cause."""
+    answers = [i for i in seq if cands[i].answers and not (
+        cands[i].previous is not None and cands[i].previous in seq)]
+    if not answers:
+        return list(seq)
+    first = answers[0]
+    return [first] + [i for i in seq if i != first]

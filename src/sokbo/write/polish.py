@@ -20,6 +20,8 @@ from sokbo.write.prepare import Candidate
 def wording(c: Candidate, after: int | None, index: int | None = None) -> tuple[str, tuple]:
     """(text, slots) of a candidate placed right after candidate ``after`` (None: first)."""
     if c.leans and (c.previous is None or c.previous != after):
+        if c.answers and after is None:
+            return c.text, c.slots  # right under the headline that asks what it answers
         if c.standalone is not None:
             return c.standalone, c.standalone_slots
         return "", ()

@@ -36,6 +36,7 @@ class Candidate:
     slots: tuple[Slot, ...] = ()       # the rewrites in ``text``
     template: str = ""                 # "quote": a speaker's words in the quote template
     turn: int = -1                     # a quote's turn (one answer) by its start offset
+    answers: bool = False              # a reason answering the headline's why: may open a flow
     opener: str | None = None          # the connective or reference it opens with
     elliptical: bool = False           # has no subject of its own (the previous one's)
     this_day: bool = False             # says 이날 for a day named before it

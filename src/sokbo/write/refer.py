@@ -95,14 +95,25 @@ def opener(text: str) -> str | None:
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|'[^']*'|\([^()]*\)")
 
 
+# "…찾는 사람들이 줄었기 때문입니다": a reason given for what the sentence before it says
+REASON_END = re.compile(r"(?:때문|탓|덕분)(?:인데요|이에요|이죠|이다|입니다|이었다|이었습니다|였다|"
+                        r"였습니다)[.!]?$")
+
+
 def elliptical(text: str, tokens) -> bool:
     """A statement without any subject or topic (…일정을 진행합니다, …자리입니다): its subject
     is the previous sentence's, so it reads right only after it. A 도 on the first phrase,
-    before any object or adverbial, marks a subject too (이날 시의회도 …)."""
+    before any object or adverbial, marks a subject too (이날 시의회도 …). A reason (…기
+    때문입니다) without a topic of its own explains the sentence before it, whatever subject
+    its inner clause has."""
     spans = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
 
     def quoted(t) -> bool:
         return any(a <= t.start < b for a, b in spans)
+
+    if REASON_END.search(text.strip()):
+        return not any(t.tag == "JX" and t.form in ("은", "는") and not quoted(t)
+                       for t in tokens)
 
     early = True
     for t in tokens:

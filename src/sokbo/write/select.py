@@ -84,6 +84,18 @@ def information(c: Candidate, headline: str) -> float:
     return factor
 
 
+def mark_answers(cands: Sequence[Candidate], headline: str) -> None:
+    """Under a headline that asks why, a reason without a topic of its own (…줄었기
+    때문입니다) answers it: it may open the post even where its predecessor cannot be used."""
+    from sokbo.write.refer import REASON_END
+
+    if not QUESTION.search(headline):
+        return
+    for c in cands:
+        c.answers = (c.elliptical and c.opener is None and not c.this_day
+                     and c.template == "" and bool(REASON_END.search(c.text)))
+
+
 def _quotes(text: str) -> list[str]:
     return [re.sub(r"\s+", "", q) for q in quotes(text) if len(q) >= MIN_QUOTE]
 
@@ -98,7 +110,7 @@ def _requirements(m: Material, i: int) -> list[int] | None:
     while todo:
         k = todo.pop()
         wanted: list[int] = []
-        if cands[k].leans and cands[k].standalone is None:
+        if cands[k].leans and cands[k].standalone is None and not cands[k].answers:
             if cands[k].previous is None:
                 return None  # leans on a sentence the post cannot use
             wanted.append(cands[k].previous)
@@ -218,7 +230,8 @@ def _drop_strays(cands: Sequence[Candidate], chosen: list[int]) -> list[int]:
         changed = False
         for i in list(out):
             c = cands[i]
-            orphan = c.leans and c.standalone is None and c.previous not in out
+            orphan = (c.leans and c.standalone is None and c.previous not in out
+                      and not c.answers)
             others = set().union(*(nouns[j] for j in out if j != i))
             if orphan or not (facts[i] or nouns[i] & others):
                 out.remove(i)
