@@ -293,6 +293,14 @@ def test_a_reason_answers_the_headline_right_under_it_never_after_another_senten
     assert all(t != reason for t in body)
 
 
+def test_a_sentence_pointing_back_at_a_chosen_one_is_no_filler() -> None:
+    a = article("누리시 하늘에 푸른빛의 오로라가 나타났다.\n"
+                "이 장면을 목격한 주민들은 여러 추측을 쏟아냈다.\n", title="누리시 하늘에 오로라")
+    post = write_post(Story("s", (a,)), WriterOptions())
+    assert [s.text for s in post.excerpt] == ["누리시 하늘에 푸른빛의 오로라가 나타났습니다.",
+                                              "이 장면을 목격한 주민들은 여러 추측을 쏟아냈습니다."]
+
+
 # -- phrase -------------------------------------------------------------------------------------
 
 

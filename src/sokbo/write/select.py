@@ -233,7 +233,9 @@ def _drop_strays(cands: Sequence[Candidate], chosen: list[int]) -> list[int]:
             orphan = (c.leans and c.standalone is None and c.previous not in out
                       and not c.answers)
             others = set().union(*(nouns[j] for j in out if j != i))
-            if orphan or not (facts[i] or nouns[i] & others):
+            # one that points back at a chosen sentence ("이 현장을 목격한 …") is tied to it
+            tied = c.leans and c.previous in out
+            if orphan or not (facts[i] or tied or nouns[i] & others):
                 out.remove(i)
                 changed = True
     return out
