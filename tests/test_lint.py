@@ -510,6 +510,8 @@ def _summary_post(excerpt: str, body: str) -> str:
         # a name as the head of a compound is still that name; as its modifier it is not
         ("보금자리론을 지원합니다.", "특례보금자리론을 낮은 금리로 제공합니다.", []),
         ("한빛올림픽이 열립니다.", "한빛올림픽대로가 막혔습니다.", ["한빛올림픽"]),
+        # a place is named by its landmarks (a beach, a lake, a port of that name)
+        ("경포 밤바다가 빛납니다.", "경포해변 일대가 빛으로 물들었습니다.", []),
         # near misses: another body, another share
         ("유니세프가 설명회에 참석합니다.", "유엔 관계자가 참석했습니다.", ["유니세프"]),
         ("학생 8%가 1시간 넘게 통학합니다.", "학생 100명 중 9명은 1시간 넘게 통학합니다.", ["8%"]),

@@ -123,9 +123,11 @@ _AFTER_NAME = re.compile(
     r"|에서의|에의|과는|와는|이란|란)?"
 )
 # What may follow a short name in its longer form: "삼성" for 삼성증권, "미시간" for 미시간주.
-# Other compounds are other names: "올림픽대로" is no mention of "올림픽".
+# A place is named by its landmarks too: "경포" in 경포해변, 경포호. Other compounds are
+# other names: "올림픽대로" is no mention of "올림픽".
 _SHORT_FORM_OF = re.compile(
     r"(증권|전자|그룹|은행|카드|생명|화재|건설|물산|중공업|자동차|홀딩스|코리아|엔터테인먼트|엔터|게임즈|측"
+    r"|해변|해수욕장|호수|호|항|역|공항|섬|반도"
     r"|주|시|도|군|구|동|읍|면|현|성|정부|당국|지사|의원|대표|장관|대통령|총리|위원장|회장|사장)"
 )
 _INNER_MARKS = re.compile(r"[\"'“”‘’()\[\]<>《》〈〉「」『』·/]+")
