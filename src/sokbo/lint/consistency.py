@@ -51,9 +51,13 @@ def _mentioned(m: Mention, rest: str, words: list[str], said_in: str = "") -> bo
 
 
 def _checked_mentions(ctx: Context, text: str) -> list[Mention]:
+    return checked_mentions(ctx.tokens(text), text)
+
+
+def checked_mentions(tokens, text: str) -> list[Mention]:
     """The names and numbers a summary must find in the body: a given name followed by its
     surname ("에마뉘엘 마크롱") is looked up as the surname, as the body may say only that."""
-    found = [m for m in mentions(ctx.tokens(text), text)
+    found = [m for m in mentions(tokens, text)
              if not m.abbreviation and (m.kind == "name" or m.has_unit)]
     if not found:
         return []
@@ -93,6 +97,14 @@ def check_summary_support(ctx: Context) -> Iterator[Hit]:
                 )
 
 
+def title_gaps(title: str, tokens, body_text: str) -> list[str]:
+    """The names, places and numbers of a title (``tokens``: its Kiwi analysis) that a body
+    never mentions; the writer checks its own titles with it."""
+    rest, words = normalise(body_text), name_words(body_text)
+    return [m.text for m in checked_mentions(tokens, title)
+            if not _mentioned(m, rest, words, title)]
+
+
 TITLE_NOUNS = frozenset({"NNG", "NNP"})
 
 
@@ -111,10 +123,8 @@ def check_title_support(ctx: Context) -> Iterator[Hit]:
     if title is None or not body:
         return
     body_text = " ".join(body)
-    rest, words = normalise(body_text), name_words(body_text)
     tokens = ctx.tokens(title.text)
-    missing = [m.text for m in _checked_mentions(ctx, title.text)
-               if not _mentioned(m, rest, words, title.text)]
+    missing = title_gaps(title.text, tokens, body_text)
     if missing:
         yield Hit(
             title.location,

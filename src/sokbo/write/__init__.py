@@ -23,7 +23,13 @@ from sokbo.models import Card, Post, Section, Story
 from sokbo.write.layout import lay_out
 from sokbo.write.options import WriterOptions
 from sokbo.write.order import choose_spine, lead_with_answer, lead_with_claim, order_sentences
-from sokbo.write.phrase import Phraser, choose_title, highlight, word_weights
+from sokbo.write.phrase import (
+    Phraser,
+    choose_title,
+    highlight,
+    supported_title,
+    word_weights,
+)
 from sokbo.write.polish import post_sentences, shorten_speakers
 from sokbo.write.prepare import Candidate, prepare_story
 from sokbo.write.safety import notice
@@ -127,6 +133,11 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
         written = tuple(tuple(next(rest)) for _ in paragraphs)
         sections.append(Section(heading=phraser.heading(n, [i for p in paragraphs for i in p]),
                                 paragraphs=written))
+    body_text = " ".join([*(c.subtitle for c in cards),
+                          *(s.text for c in cards for s in (*c.sentences, c.key_sentence)),
+                          *(sec.heading for sec in sections),
+                          *(s.text for sec in sections for p in sec.paragraphs for s in p)])
+    title = supported_title(story, title, body_text, options.title_max_chars)
     excerpt = shorten_speakers(post_sentences(cands, plan.excerpt, "excerpt", keep=3))
     first = story.first_published
     date = (first.astimezone(KST) if first else datetime.now(KST)).replace(microsecond=0)

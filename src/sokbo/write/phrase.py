@@ -350,6 +350,26 @@ def choose_title(story: Story, max_chars: int) -> str:
             or cut_headline(heads[best], max_chars))
 
 
+def supported_title(story: Story, title: str, body_text: str, max_chars: int) -> str:
+    """The title, unless it names someone, somewhere or a figure the body never mentions (the
+    reader looks for it in vain; lint SB503): then the longest faithful title of a source
+    headline whose names and figures the body all has (a headline's clauses drop off as the
+    length shrinks: '가수 별세…향년 29세' gives '가수 별세'); the title as it was if none."""
+    from sokbo.lint.consistency import title_gaps
+
+    if not title or not title_gaps(title, tokenize(title), body_text):
+        return title
+    seen = {title}
+    for headline in dict.fromkeys(a.title for a in story.articles):
+        for length in range(max_chars, 7, -1):
+            candidate = compress_headline(headline, length)
+            if candidate and candidate not in seen:
+                seen.add(candidate)
+                if not title_gaps(candidate, tokenize(candidate), body_text):
+                    return candidate
+    return title
+
+
 def highlight(text: str, weights: dict[str, float], avoid: Sequence[str] = ()) -> str:
     """The weightiest noun phrase of a card paragraph, from a word's start to the end of a
     word's stem (a particle after it stays outside): never part of a word, never a speaker's
