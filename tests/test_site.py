@@ -240,3 +240,27 @@ def test_broken_template_is_one_line(state: Settings, tmp_path: Path) -> None:
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "template error" in lines[0] and "Traceback" not in result.output
+
+
+def test_template_folder_fingerprint_reads_what_the_loader_reads(state: Settings,
+                                                                  tmp_path: Path) -> None:
+    """`--template /` once walked the whole disk (found by the CLI fuzzer: a hang, and a
+    vanished /proc entry as an internal error): only the folder's own files and its site/ and
+    jekyll/ folders count."""
+    import os
+    import time
+
+    from sokbo.site import _page_inputs
+
+    tpl = tmp_path / "tpl"
+    (tpl / "site").mkdir(parents=True)
+    (tpl / "other" / "deep").mkdir(parents=True)
+    (tpl / "site" / "post.html.j2").write_text("{{ post.title }}\n", "utf-8")
+    stray = tpl / "other" / "deep" / "notes.txt"
+    stray.write_text("a\n", "utf-8")
+    before = _page_inputs(state, tpl)
+    stray.write_text("changed, and longer\n", "utf-8")
+    assert _page_inputs(state, tpl) == before  # nothing the loader reads
+    later = time.time() + 5
+    os.utime(tpl / "site" / "post.html.j2", (later, later))
+    assert _page_inputs(state, tpl) != before  # a template the loader reads

@@ -187,14 +187,32 @@ def _page_inputs(settings: Settings, template_dir: Path | None) -> str:
             if f.is_file():
                 h.update(f.name.encode() + b"\0" + f.read_bytes())
     if template_dir is not None and template_dir.is_dir():
-        for f in sorted(template_dir.rglob("*")):
-            if f.is_file():
+        # the folders the template loader reads from (site/, jekyll/) and the files beside
+        # them, never the whole tree: `--template /` must not walk the disk
+        for f in _template_files(template_dir):
+            try:
                 st = f.stat()
-                h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+            except OSError:
+                continue  # gone meanwhile: the loader will not read it either
+            h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}".encode())
     h.update(repr((settings.cta_text, settings.cta_url, settings.card_base_url,
                    settings.card_theme, settings.site_url, str(settings.out_dir.resolve())))
              .encode())
     return h.hexdigest()
+
+
+def _template_files(template_dir: Path) -> list[Path]:
+    """A user's template folder as the loader sees it: its files, and those of its site/ and
+    jekyll/ folders (where sokbo's template names are looked up), recursively."""
+    found: list[Path] = []
+    for folder, recursive in ((template_dir, False), (template_dir / "site", True),
+                              (template_dir / "jekyll", True)):
+        try:
+            paths = folder.rglob("*") if recursive else folder.iterdir()
+            found.extend(p for p in paths if p.is_file())
+        except OSError:
+            continue
+    return sorted(found)
 
 
 def _fingerprint(common: str, e: _Entry) -> str:
