@@ -442,3 +442,20 @@ def test_killed_before_its_commit_the_next_publish_commits_posts_and_cards(
     assert sum(1 for f in committed if f.startswith("assets/cards/")) == 4
     assert sum(1 for f in committed if f.startswith("_posts/")) == 4
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_killed_publish_leaves_no_card_temp_file(state: Settings, tmp_path: Path) -> None:
+    """A publish killed while copying a title card leaves the card's temp file in the site (and
+    one drawing it, in our own cards folder): the next publish removes both (seen once in the
+    kill test)."""
+    repo = make_site(tmp_path / "blog")
+    approve_posts(state)
+    gone = 2**22 + 12345  # no such process
+    left = [repo / "assets" / "cards" / f".a.png.sokbo-{gone}-x1y2.tmp",
+            state.out_dir / "assets" / "cards" / f".b.png.sokbo-{gone}-z3w4.tmp"]
+    for path in left:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"\x89PNG half")
+    publish_posts(state, repo)
+    assert not any(p.exists() for p in left)
+    assert git(repo, "status", "--porcelain", "--ignored") == ""

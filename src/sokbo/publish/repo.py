@@ -226,7 +226,12 @@ def publish_posts(
                             template_dir=template_dir)
     report = PublishReport(repo=repo, site=site)
     folder = repo / site.posts_dir
-    remove_stale_temp_files(folder, recursive=False)  # left by a publish that was killed
+    # left by a publish that was killed: beside the posts, the site's cards and our own
+    remove_stale_temp_files(folder, recursive=False)
+    if settings.card_base_url.startswith("/"):
+        cards_dir = repo / STATIC_DIRS.get(site.kind, "") / settings.card_base_url.strip("/")
+        remove_stale_temp_files(cards_dir, recursive=False)
+    remove_stale_temp_files(settings.out_dir / "assets" / "cards", recursive=False)
 
     with open_store(settings) as store:
         writes: list[tuple[PostRecord, Path, str]] = []
