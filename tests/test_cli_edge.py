@@ -177,3 +177,13 @@ def test_output_folder_that_is_a_file_is_one_line(tmp_path: Path, command: list[
     assert code == 2, err
     assert "internal error" not in err and "Traceback" not in err
     assert str(blocker) in err.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("command", [["run"], ["watch", "--max-runs", "1"]])
+def test_an_input_name_too_long_for_the_file_system_is_one_line(tmp_path: Path,
+                                                                  command: list[str]) -> None:
+    # found by the CLI fuzzer: a 300-letter --feed name was an internal error (ENAMETOOLONG)
+    code, out, err = _invoke(*command, "--feed", "a" * 300, "--out", str(tmp_path / "out"))
+    assert code in (0, 2), out + err  # run: 2 for the failed input; watch goes on (0)
+    assert "internal error" not in out + err and "Traceback" not in out + err
+    assert "failed 1" in out

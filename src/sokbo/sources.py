@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from sokbo.config import Feed, Settings
 from sokbo.dates import KST
-from sokbo.errors import ExtractError, SokboError
+from sokbo.errors import ExtractError, InputError, SokboError
 from sokbo.models import Article, article_id_for, content_hash
 from sokbo.store import PageState, Store
 from sokbo.urls import url_host
@@ -269,6 +269,8 @@ class _Reader:
                             self.add(item)
             except SokboError as e:
                 self.fail(e)
+            except OSError as e:  # a name too long for the file system, a FIFO, no access…
+                self.fail(InputError(f"cannot read: {e.strerror or e}", source=value))
             except Exception as e:  # noqa: BLE001 - one broken input must not stop the others
                 self.fail(item_failed(e, value))
 
