@@ -90,7 +90,9 @@ class RayAnalysis:
         rows = [{"i": i, "job": pickle.dumps(job)} for i, job in enumerate(jobs)]
         blocks = max(min(self.workers, len(rows)), len(rows) // BATCH)
         ds = ray.data.from_items(rows, override_num_blocks=blocks)
-        done = ds.map_batches(_Analyse, batch_size=BATCH, concurrency=self.workers,
+        # a fixed pool of actors, one Kiwi each (``concurrency=`` is deprecated since Ray 2.51)
+        pool = ray.data.ActorPoolStrategy(size=self.workers)
+        done = ds.map_batches(_Analyse, batch_size=BATCH, compute=pool,
                               batch_format="numpy", num_cpus=1)
         out: list[Outcome | None] = [None] * len(jobs)
         for row in done.iter_rows():
