@@ -412,3 +412,27 @@ def test_an_anaphor_stays_with_its_own_outlets_antecedent() -> None:
     said = [s.text for s in post.all_sentences() if s.role != "excerpt"]
     i = next(k for k, t in enumerate(said) if "이 같은 상품" in t)
     assert said[i - 1].startswith("미래은행이 자전거 이용자에게")
+
+
+
+@pytest.mark.parametrize("sentence, never", [
+    ("가수 한누리는 지난달 25살의 나이로 세상을 떠났다.", "세상"),     # 세상을 떠나다
+    ("문제가 된 사과는 일부 지역에서 재배된 특정 품종이었다.", "특정"),  # 특정 | 품종이었다
+    ("두 사람은 지난해 봄 소중한 연을 맺었다.", "연"),                 # 연을 맺다
+    ("한빛시는 내일부터 박람회 예정지인 북항 일대를 살핀다.", "내일"),   # a relative day
+])
+def test_runs_never_end_on_a_word_cut_from_its_phrase(sentence: str, never: str) -> None:
+    for phrase, _, _ in runs(sentence):
+        assert not phrase.endswith(never) and not phrase.startswith(never), phrase
+
+
+def test_a_heading_says_what_the_weightiest_sentence_of_its_section_says() -> None:
+    a = article("한빛시가 내년 3월까지 공공자전거 1천 대를 대여소 120곳에 추가로 배치한다.\n"
+                "김하늘 국장은 국회의원 3선 출신으로 교통 분야에서 오래 일했다.\n",
+                title="누리시 소식 모음")
+    story, m, _, values = _material(a)
+    key, side = _by_text(m, "한빛시가"), _by_text(m, "김하늘")
+    weights = [1.0 if i == key else 0.2 for i in range(len(m.cands))]
+    phraser = Phraser(m.cands, story, [[side, key], [side, key]], [], weights)
+    heading = phraser.heading(0, [side, key])
+    assert heading and heading in m.cands[key].text, heading

@@ -103,7 +103,8 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
                    min_full=options.min_sentences_full,
                    min_compact=options.min_sentences_compact, title=title, lead=lead)
 
-    phraser = Phraser(cands, story, [sum(sec, []) for sec in plan.sections], material.subheads)
+    phraser = Phraser(cands, story, [sum(sec, []) for sec in plan.sections], material.subheads,
+                      values)
     weights = word_weights(cands)
     # the body in reading order (card paragraph, key sentence, …, then the sections)
     pieces: list[list] = []

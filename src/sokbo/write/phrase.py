@@ -28,6 +28,7 @@ PREDICATE = {"VV", "VA", "VX", "XSV", "XSA", "VCP", "VCN"}
 WEAK_START = {
     "또", "또한", "특히", "한편", "이날", "당시", "이에", "이어", "다만", "아울러", "이후", "이번",
     "이", "그", "저", "해당", "모든", "각", "약", "총", "최근", "현재", "지난", "오는", "앞서",
+    "오늘", "내일", "어제", "그제", "모레",
     "그러나", "하지만", "그런데", "그래서", "따라서", "이와", "이는", "이를", "반면", "결국", "즉",
     # postpositions made of nouns and verbs: "…을 기반으로", "…을 통해", "…에 대한"
     "기반", "기반으로", "통해", "위해", "대해", "대한", "위한", "통한", "관련해", "관련", "따라",
@@ -161,7 +162,10 @@ POSTPOSITION_VERBS = re.compile(r"^(?:위해|위한|대해|대한|통해|통한|
 # words a heading does not end on: adverbial nouns and time words ("…아들을 동시", "…처음")
 WEAK_END = {"동시", "처음", "이후", "당시", "최근", "현재", "이번", "오늘", "이날", "가운데",
             "경우", "때문", "정도", "이상", "이하", "사이", "중", "속", "뒤", "후", "전", "앞",
-            "측"}
+            "측", "조기", "일부", "특정", "각종",
+            # objects of idioms, meaningless without their verb: 세상을 떠나다, 고개를 숙이다
+            "세상", "고개", "눈물", "목소리", "눈길", "박수", "발걸음", "머리", "입", "귀",
+            "손", "막", "불", "기름", "힘", "첫발", "첫걸음", "얼굴", "무게", "무릎"}
 
 
 def _closes_clause(word: Word, after: Word | None = None) -> bool:
@@ -193,8 +197,12 @@ def runs(text: str) -> list[tuple[str, int, int]]:
     for b, last in enumerate(ws):
         if not _ends_well(last) or last.text.endswith(",") or last.stem in WEAK_END:
             continue
+        if len(last.stem) < 2 and b > 0:
+            continue  # "…소중한 연(을 맺다)": one syllable after a modifier is a word cut short
         if b + 1 < len(ws) and MEANING_AFTER.match(ws[b + 1].text):
             continue
+        if b + 1 < len(ws) and ws[b + 1].tags[0] in NOUN and "VCP" in ws[b + 1].tags:
+            continue  # "특정 | 품종이었다": the noun phrase goes on into the copula's noun
         if b + 1 < len(ws) and not _closes_clause(ws[b + 1], ws[b + 2] if b + 2 < len(ws)
                                                   else None):
             continue  # the noun is inside a longer phrase ("처음 | 생긴 이후", "이번 | 회담에서")
@@ -229,8 +237,10 @@ class Phraser:
     """Headings for one post: remembers the main nouns already used."""
 
     def __init__(self, cands: Sequence[Candidate], story: Story, sections: list[list[int]],
-                 subheads: Sequence[str]):
+                 subheads: Sequence[str], values: Sequence[float] | None = None):
         self.cands = cands
+        # a heading says what a section's weightiest sentence says, not a side remark
+        self.values = values
         self.used: set[str] = set()
         self.clauses = headline_clauses(story)
         self.subheads = [
@@ -302,6 +312,9 @@ class Phraser:
                 if phrase.endswith(TITLES):
                     score *= 0.3   # a person's name and role: who, not what
                 score *= 1.0 / (1 + 0.1 * rank)
+                if self.values is not None:
+                    top = max(self.values[j] for j in sentences) or 1.0
+                    score *= self.values[i] / top
                 if score > best_score:
                     best, best_score = phrase, score
         return best
