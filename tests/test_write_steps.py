@@ -111,6 +111,14 @@ def test_a_sentence_without_subject_leans_on_the_one_before() -> None:
         "원 장관", "A 씨", "유 씨"]
 
 
+def test_schedule_plugs_and_chat_laughter_never_reach_a_post() -> None:
+    a = article("배우 한누리가 19일 방송된 누리쇼에 출연해 신작 영화를 소개했다.\n"
+                "방송을 본 시청자들은 “한누리ㅋㅋㅋ” 등의 반응을 보였다.\n"
+                "누리쇼는 매주 수요일 밤 10시 30분에 방송된다.\n", title="한누리 누리쇼 출연")
+    _, m, _, _ = _material(a)
+    assert [c.text for c in m.cands] == ["배우 한누리가 19일 방송된 누리쇼에 출연해 신작 영화를 소개했습니다."]
+
+
 def test_transcript_speech_becomes_attributed_quotes_only() -> None:
     a = article(
         "진행 : 도하람 앵커\n"
@@ -420,6 +428,7 @@ def test_an_anaphor_stays_with_its_own_outlets_antecedent() -> None:
     ("문제가 된 사과는 일부 지역에서 재배된 특정 품종이었다.", "특정"),  # 특정 | 품종이었다
     ("두 사람은 지난해 봄 소중한 연을 맺었다.", "연"),                 # 연을 맺다
     ("한빛시는 내일부터 박람회 예정지인 북항 일대를 살핀다.", "내일"),   # a relative day
+    ("한빛시 교통국장은 새 노선 일정을 공식 발표했다.", "공식"),       # 공식 | 발표했다
 ])
 def test_runs_never_end_on_a_word_cut_from_its_phrase(sentence: str, never: str) -> None:
     for phrase, _, _ in runs(sentence):

@@ -203,6 +203,9 @@ def runs(text: str) -> list[tuple[str, int, int]]:
             continue
         if b + 1 < len(ws) and ws[b + 1].tags[0] in NOUN and "VCP" in ws[b + 1].tags:
             continue  # "특정 | 품종이었다": the noun phrase goes on into the copula's noun
+        if (b + 1 < len(ws) and last.stem_end == last.end
+                and ws[b + 1].tags[:2] == ("NNG", "XSV")):
+            continue  # "일정을 공식 | 발표했다": a bare noun before a verbal noun modifies it
         if b + 1 < len(ws) and not _closes_clause(ws[b + 1], ws[b + 2] if b + 2 < len(ws)
                                                   else None):
             continue  # the noun is inside a longer phrase ("처음 | 생긴 이후", "이번 | 회담에서")
@@ -338,8 +341,9 @@ class Phraser:
         for i in sentences:  # the most telling noun phrase whose head is still free
             text = said(self.cands[i])
             found = highlight(text, {t: 1.0 for t in terms_of(text) if t not in self.used})
-            if found and self._free(found):
-                return found
+            tail = found.split()[-1] if found else ""
+            if found and self._free(found) and len(tail) > 1 and tail not in WEAK_END:
+                return found  # never "1년간 속": a cut word is no label
         for i in sentences:  # never an empty heading, even if its head repeats
             for phrase, _, _ in runs(said(self.cands[i])):
                 return phrase

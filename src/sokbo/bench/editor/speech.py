@@ -18,12 +18,15 @@ PLAIN_ENDINGS = {"다", "는다", "ᆫ다", "ㄴ다", "라", "냐", "느냐", "�
                  "ㄴ가", "으냐", "려나", "다니", "구나", "는구나", "로구나"}
 OPEN_QUOTES = "“‘「『\"'"
 CLOSE_FOR = {"“": "”", "‘": "’", "「": "」", "『": "』", '"': '"', "'": "'"}
+# pages mix the glyphs of one kind of mark ('방과 후 모범 시민‘): any mark of the family closes
+FAMILY = {"“": "“”\"", "\"": "“”\"", "‘": "‘’'", "'": "‘’'"}
 TRAILING_NOTE = re.compile(r"\s*[(\[][^()\[\]]{0,40}[)\]]\s*[.!?]?\s*$")
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Character spans inside quotation marks (the marks included); unclosed quotes run to the
-    end. Straight quotes pair up in order; an apostrophe inside a word is not a quote."""
+    end. Straight quotes pair up in order; an apostrophe inside a word is not a quote; a quote
+    whose own closing mark never comes closes on the next mark of its family (' … ‘)."""
     spans, i = [], 0
     while i < len(text):
         ch = text[i]
@@ -33,6 +36,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
                 i += 1
                 continue
             close = text.find(CLOSE_FOR[ch], i + 1)
+            if close < 0 and ch in FAMILY:
+                close = next((j for j in range(i + 1, len(text)) if text[j] in FAMILY[ch]), -1)
             end = len(text) if close < 0 else close + 1
             spans.append((i, end))
             i = end
