@@ -115,7 +115,7 @@ def test_front_matter_and_body_split() -> None:
     ('김 씨는 "공사를 멈춰야 한다"', "no-ending"),                   # narration without a verb
     ('"공사를 멈춰야 합니다."', "quote-only"),
     # a page's mismatched marks ('…‘) still pair up: the narration ends in 합쇼체
-    ("‘누리쇼’는 '방과 후 특집‘ 편으로 배우 셋이 출연했습니다.", "합쇼체"),
+    ("‘누리쇼’는 '가을 특집‘ 편으로 배우 셋이 출연했습니다.", "합쇼체"),
 ])
 def test_speech_level(sentence: str, level: str) -> None:
     assert classify(sentence)["level"] == level

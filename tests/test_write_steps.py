@@ -114,7 +114,7 @@ def test_a_sentence_without_subject_leans_on_the_one_before() -> None:
 def test_schedule_plugs_and_chat_laughter_never_reach_a_post() -> None:
     a = article("배우 한누리가 19일 방송된 누리쇼에 출연해 신작 영화를 소개했다.\n"
                 "방송을 본 시청자들은 “한누리ㅋㅋㅋ” 등의 반응을 보였다.\n"
-                "누리쇼는 매주 수요일 밤 10시 30분에 방송된다.\n", title="한누리 누리쇼 출연")
+                "누리쇼는 매주 금요일 밤 9시에 방송된다.\n", title="한누리 누리쇼 출연")
     _, m, _, _ = _material(a)
     assert [c.text for c in m.cands] == ["배우 한누리가 19일 방송된 누리쇼에 출연해 신작 영화를 소개했습니다."]
 
@@ -280,9 +280,9 @@ def test_an_interview_post_opens_on_the_claim_its_headline_reports() -> None:
 def test_a_reason_answers_the_headline_right_under_it_never_after_another_sentence() -> None:
     a = article(
         "누리사과는 껍질째 먹는 작은 사과다.\n"
-        "100g당 열량이 40kcal에 불과할 만큼 가볍다.\n"
+        "값도 싸서 아이들 간식으로 인기가 많았다.\n"
         "그런데 요즘 이 사과 값이 왜 크게 떨어졌을까?\n"
-        "최근 누리사과를 먹고 탈이 났다는 신고가 잇따르면서 찾는 사람들이 급격히 줄었기 때문이다.\n"
+        "최근 누리사과를 먹고 탈이 났다는 신고가 잇따르면서 손님이 크게 줄었기 때문이다.\n"
         "누리시는 문제가 된 사과를 모두 거둬들였다.\n"
         "누리시는 다음 달까지 농가 30곳의 사과를 검사한다.\n",
         title="인기 있던 누리사과 왜 값 떨어졌나")
@@ -425,8 +425,8 @@ def test_an_anaphor_stays_with_its_own_outlets_antecedent() -> None:
 
 @pytest.mark.parametrize("sentence, never", [
     ("가수 한누리는 지난달 25살의 나이로 세상을 떠났다.", "세상"),     # 세상을 떠나다
-    ("문제가 된 사과는 일부 지역에서 재배된 특정 품종이었다.", "특정"),  # 특정 | 품종이었다
-    ("두 사람은 지난해 봄 소중한 연을 맺었다.", "연"),                 # 연을 맺다
+    ("탈이 난 배는 누리 남부에서 기른 특정 품종이었다.", "특정"),     # 특정 | 품종이었다
+    ("두 사람은 지난해 봄 오랜 연을 맺었다.", "연"),                   # 연을 맺다
     ("한빛시는 내일부터 박람회 예정지인 북항 일대를 살핀다.", "내일"),   # a relative day
     ("한빛시 교통국장은 새 노선 일정을 공식 발표했다.", "공식"),       # 공식 | 발표했다
 ])

@@ -198,14 +198,14 @@ def runs(text: str) -> list[tuple[str, int, int]]:
         if not _ends_well(last) or last.text.endswith(",") or last.stem in WEAK_END:
             continue
         if len(last.stem) < 2 and b > 0:
-            continue  # "…소중한 연(을 맺다)": one syllable after a modifier is a word cut short
+            continue  # "…오랜 연(을 맺다)": one syllable after a modifier is a word cut short
         if b + 1 < len(ws) and MEANING_AFTER.match(ws[b + 1].text):
             continue
         if b + 1 < len(ws) and ws[b + 1].tags[0] in NOUN and "VCP" in ws[b + 1].tags:
-            continue  # "특정 | 품종이었다": the noun phrase goes on into the copula's noun
+            continue  # "특정 | 품종이다": the noun phrase goes on into the copula's noun
         if (b + 1 < len(ws) and last.stem_end == last.end
                 and ws[b + 1].tags[:2] == ("NNG", "XSV")):
-            continue  # "일정을 공식 | 발표했다": a bare noun before a verbal noun modifies it
+            continue  # "계획을 공식 | 발표했다": a bare noun before a verbal noun modifies it
         if b + 1 < len(ws) and not _closes_clause(ws[b + 1], ws[b + 2] if b + 2 < len(ws)
                                                   else None):
             continue  # the noun is inside a longer phrase ("처음 | 생긴 이후", "이번 | 회담에서")
@@ -343,7 +343,7 @@ class Phraser:
             found = highlight(text, {t: 1.0 for t in terms_of(text) if t not in self.used})
             tail = found.split()[-1] if found else ""
             if found and self._free(found) and len(tail) > 1 and tail not in WEAK_END:
-                return found  # never "1년간 속": a cut word is no label
+                return found  # never "두 해 동안 속": a cut word is no label
         for i in sentences:  # never an empty heading, even if its head repeats
             for phrase, _, _ in runs(said(self.cands[i])):
                 return phrase

@@ -96,8 +96,8 @@ def _fragment(tokens) -> bool:
 SOUND_BITE = re.compile(r"\[[^\[\]/]{1,24}/[^\[\]:：]{1,40}[:：]|\S\s+\[[가-힣A-Za-z]{2,8}\]\s")
 
 
-# a programme's schedule plug ("…는 매주 수요일 밤 10시 30분에 방송됩니다") and viewers'
-# chat-room laughter ("박기웅ㅋㅋㅋ") are the page's, not the story's
+# a programme's schedule plug ("…는 매주 금요일 밤 9시에 방송됩니다") and viewers'
+# chat-room laughter ("누리ㅋㅋㅋ") are the page's, not the story's
 PLUG = re.compile(r"매주\s?[월화수목금토일]{1,3}요일.{0,30}(?:방송|방영)(?:된다|됩니다|한다|합니다)|[ㅋㅎ]{2,}")
 # a page's own help-line paragraph (often an outdated number): sokbo appends the current one
 HELP_LINE = re.compile(r"(?:자살예방|생명의)\s?(?:상담)?전화|청소년\s?전화\s?1388|정신건강\s?위기")

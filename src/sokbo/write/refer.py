@@ -95,7 +95,7 @@ def opener(text: str) -> str | None:
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|'[^']*'|\([^()]*\)")
 
 
-# "…찾는 사람들이 줄었기 때문입니다": a reason given for what the sentence before it says
+# "…손님이 크게 줄었기 때문입니다": a reason given for what the sentence before it says
 REASON_END = re.compile(r"(?:때문|탓|덕분)(?:인데요|이에요|이죠|이다|입니다|이었다|이었습니다|였다|"
                         r"였습니다)[.!]?$")
 

@@ -77,7 +77,7 @@ def information(c: Candidate, headline: str) -> float:
         if CHAT_ENDING.search(words):
             factor *= CHAT
         if len(_nouns(words) - {"것", "수", "거", "게", "때", "일", "말씀", "얘기"}) < 2:
-            factor *= VAGUE  # "있을 수 없는 일입니다": an answer to a question the post leaves out
+            factor *= VAGUE  # "말도 안 되는 일입니다": an answer to a question the post leaves out
     quoted = sum(len(q) for q in quotes(text))
     if quoted > 0.7 * len(text):
         factor *= 0.85  # a bare quote: the speaker's colour more than the reporter's facts
@@ -233,7 +233,7 @@ def _drop_strays(cands: Sequence[Candidate], chosen: list[int]) -> list[int]:
             orphan = (c.leans and c.standalone is None and c.previous not in out
                       and not c.answers)
             others = set().union(*(nouns[j] for j in out if j != i))
-            # one that points back at a chosen sentence ("이 현장을 목격한 …") is tied to it
+            # one that points back at a chosen sentence ("이 장면을 본 주민들은 …") is tied to it
             tied = c.leans and c.previous in out
             if orphan or not (facts[i] or tied or nouns[i] & others):
                 out.remove(i)

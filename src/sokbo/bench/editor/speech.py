@@ -18,7 +18,7 @@ PLAIN_ENDINGS = {"다", "는다", "ᆫ다", "ㄴ다", "라", "냐", "느냐", "�
                  "ㄴ가", "으냐", "려나", "다니", "구나", "는구나", "로구나"}
 OPEN_QUOTES = "“‘「『\"'"
 CLOSE_FOR = {"“": "”", "‘": "’", "「": "」", "『": "』", '"': '"', "'": "'"}
-# pages mix the glyphs of one kind of mark ('방과 후 모범 시민‘): any mark of the family closes
+# pages mix the glyphs of one kind of mark ('가을 특집‘): any mark of the family closes
 FAMILY = {"“": "“”\"", "\"": "“”\"", "‘": "‘’'", "'": "‘’'"}
 TRAILING_NOTE = re.compile(r"\s*[(\[][^()\[\]]{0,40}[)\]]\s*[.!?]?\s*$")
 
