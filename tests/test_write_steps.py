@@ -445,3 +445,15 @@ def test_a_heading_says_what_the_weightiest_sentence_of_its_section_says() -> No
     phraser = Phraser(m.cands, story, [[side, key], [side, key]], [], weights)
     heading = phraser.heading(0, [side, key])
     assert heading and heading in m.cands[key].text, heading
+
+
+def test_two_sentences_ending_on_one_clause_are_one_claim() -> None:
+    a = article("가수 한누리가 19일 새 앨범을 내고 활동을 시작했다.\n"
+                "한누리는 지난 1월 첫 정규 음반을 내고 최근까지 라디오와 예능 방송 활동을 쉼 없이 "
+                "이어왔던 만큼, 팬들의 기대는 더 크다.\n"
+                "다음 달 누리시 해변 특설무대에서 열리는 여름 음악축제 공연 무대도 일찌감치 "
+                "예정됐던 만큼, 팬들의 기대는 더 크다.\n"
+                "소속사는 공연 일정을 다음 주에 알릴 예정이다.\n", title="한누리 새 앨범")
+    post = write_post(Story("s", (a,)), WriterOptions())
+    body = [s.text for s in post.all_sentences() if s.role != "excerpt"]
+    assert sum(t.endswith("팬들의 기대는 더 큽니다.") for t in body) == 1

@@ -182,7 +182,11 @@ def select_sentences(m: Material, values: Sequence[float], sim, limit: int, *,
                 or _jaccard(nouns[i], nouns[j]) >= CROSS_OUTLET_NOUNS) for j in chosen):
             return True
         mine = _quotes(cands[i].text)
-        return any(q in s or s in q for q in mine for s in seen_quotes)
+        if any(q in s or s in q for q in mine for s in seen_quotes):
+            return True
+        # two sentences ending on one clause say it twice ("…만큼, 팬들의 충격은 더 큽니다")
+        tail = _last_clause(cands[i].text)
+        return bool(tail) and any(_last_clause(cands[j].text) == tail for j in chosen)
 
     for i in sorted(range(len(cands)), key=lambda i: (-values[i], i)):
         if len(chosen) >= limit:
@@ -204,6 +208,16 @@ def select_sentences(m: Material, values: Sequence[float], sim, limit: int, *,
             chosen.append(j)
             seen_quotes.extend(_quotes(cands[j].text))
     return _drop_strays(cands, chosen)
+
+
+# the clause after a sentence's last comma, when it is long enough to be a claim of its own
+LAST_CLAUSE_CHARS = 8
+
+
+def _last_clause(text: str) -> str:
+    head, comma, tail = text.rpartition(", ")
+    tail = re.sub(r"\s+", "", tail)
+    return tail if comma and head and len(tail) >= LAST_CLAUSE_CHARS else ""
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
