@@ -457,3 +457,12 @@ def test_two_sentences_ending_on_one_clause_are_one_claim() -> None:
     post = write_post(Story("s", (a,)), WriterOptions())
     body = [s.text for s in post.all_sentences() if s.role != "excerpt"]
     assert sum(t.endswith("팬들의 기대는 더 큽니다.") for t in body) == 1
+
+
+def test_a_headline_clause_half_about_a_section_beats_a_one_word_label() -> None:
+    a = article("누리시 곰은 새끼 두 마리와 함께 붙잡혔다.\n", title="곰 잘못 아니다…사살 놓고 논쟁")
+    story, m, _, values = _material(a)
+    section = list(range(len(m.cands)))
+    phraser = Phraser(m.cands, story, [section, [0]], [], values)
+    assert phraser.run_heading(section, phraser.section_terms[0]).count(" ") == 0
+    assert phraser.heading(0, section) == "곰 잘못 아니다"

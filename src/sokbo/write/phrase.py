@@ -37,6 +37,8 @@ WEAK_START = {
 # the word after a run that would change its meaning if cut off: 비자 | 없이
 MEANING_AFTER = re.compile(r"^(없|아니|아닌|않|못|말고|제외|빼고|불가|금지|뿐|외에|대신)")
 HEADING_MAX = 24
+# a headline clause this much about a section beats a one-word label from it
+LABEL_FLOOR = 0.3
 HEADING_MIN = 5
 HIGHLIGHT_MAX = 18
 CLAUSE_SPLIT = re.compile(r"\s*(?:…|\.\.\.|‥|ㆍ…|\s·\s|\s-\s|\|)\s*")
@@ -276,6 +278,20 @@ class Phraser:
             t for i in sentences for t in _content_terms(said(self.cands[i])))
         # a post of one section is about what its headline says
         floor = 0.3 if len(self.section_terms) == 1 else 0.6
+        found = self._clause(terms, floor)
+        if found:
+            return self._take(found)
+        run = self.run_heading(sentences, terms)
+        if len(set(_content_terms(run))) < 2:
+            # a one-word label ("새끼", a name) says less than a headline clause half about it
+            found = self._clause(terms, LABEL_FLOOR)
+            if found:
+                return self._take(found)
+        return self._take(run or self.frame(sentences))
+
+    def _clause(self, terms: Counter, floor: float) -> str:
+        """An unused sub-heading or headline clause that fits the section (and no other
+        better), taken out of its pool; '' if none."""
         for pool in (self.subheads, self.clauses):
             best = max(pool, key=lambda p: self._fit(p, terms), default=None)
             if best is not None and self._fit(best, terms) >= floor and self._free(best):
@@ -283,8 +299,8 @@ class Phraser:
                 if all(self._fit(best, other) <= self._fit(best, terms)
                        for other in self.section_terms):
                     pool.remove(best)
-                    return self._take(best)
-        return self._take(self.run_heading(sentences, terms) or self.frame(sentences))
+                    return best
+        return ""
 
     def run_heading(self, sentences: list[int], terms: Counter) -> str:
         best, best_score = "", 0.0
