@@ -122,7 +122,8 @@ def withheld(cands: Sequence[Candidate], body: Sequence[int], excerpt: Sequence[
     """Excerpt sentences the sections leave out (the reader has just read them): all but the
     lead, except one another body sentence leans on or that leans itself, one introducing a
     person the sections name by a short form, and one whose names and figures the post says
-    nowhere else (lint SB501); never so many that the sections keep fewer than MIN_RETOLD.
+    nowhere else (lint SB501) or that is the body's last to say a name, figure or noun of the
+    title (SB503); never so many that the sections keep fewer than MIN_RETOLD.
     """
     from sokbo.korean.kiwi import tokenize
     from sokbo.lint.nlp import contains_mention, mentions, normalise
@@ -131,6 +132,10 @@ def withheld(cands: Sequence[Candidate], body: Sequence[int], excerpt: Sequence[
         return set()
     lead = min(excerpt, key=lambda i: body.index(i) if i in body else len(body))
     leaned_on = {cands[j].previous for j in body if cands[j].leans and cands[j].standalone is None}
+    title_toks = tokenize(title) if title else []
+    title_facts = [m for m in mentions(title_toks)
+                   if not m.abbreviation and (m.kind == "name" or m.has_unit)]
+    title_nouns = {t.form for t in title_toks if t.tag in ("NNG", "NNP") and len(t.form) > 1}
     out: set[int] = set()
     for i in excerpt:
         if i == lead or i in cards or i not in body or i in leaned_on or cands[i].leans:
@@ -142,11 +147,18 @@ def withheld(cands: Sequence[Candidate], body: Sequence[int], excerpt: Sequence[
             break
         if not all(_introduced_in(cands, j, kept) for j in kept if cands[j].people):
             continue
-        rest = normalise(" ".join([title, *(cands[j].text for j in [*kept, *cards])]))
+        # the body (cards and sections) must still say them: the title and the excerpt do not
+        # count, the title needs the body too
+        said = [cands[j].text for j in [*kept, *cards]]
+        rest = normalise(" ".join(said))
         found = [m for m in mentions(tokenize(cands[i].text))
                  if not m.abbreviation and (m.kind == "name" or m.has_unit)]
-        if all(contains_mention(rest, m) for m in found):
-            out.add(i)
+        if not all(contains_mention(rest, m) for m in [*found, *title_facts]
+                   if m in found or contains_mention(normalise(cands[i].text), m)):
+            continue
+        if title_nouns and not title_nouns & {t.form for text in said for t in tokenize(text)}:
+            continue
+        out.add(i)
     return out
 
 
