@@ -12,7 +12,7 @@ import pytest
 from conftest import shared_dir
 
 from sokbo.extract import article_from_text, extract_article
-from sokbo.korean.suicide import assess_suicide, suicide_mention, unsafe_detail
+from sokbo.korean.suicide import assess_suicide, suicide_event, suicide_mention, unsafe_detail
 
 STORY = """누리시 30대 회사원 숨진 채 발견…경찰 "극단적 선택 추정"
 누리시의 한 회사원이 자택에서 숨진 채 발견됐다.
@@ -97,6 +97,29 @@ def test_a_story_about_something_else_is_not_flagged() -> None:
     )
     found = assess_suicide([a])
     assert not found and found.leave_out is None and found.evidence == ()
+
+
+@pytest.mark.parametrize(("text", "event"), [
+    ("누리시 30대 남성이 스스로 목숨을 끊었다.", True),
+    ("경찰은 그가 자살한 것으로 보고 있다.", True),
+    ("누리구 자살 예방 센터가 문을 열었다.", False),
+    ("지난해 자살률은 인구 10만 명당 25명이었다.", False),
+    ("중독과 자살 문제는 사회가 함께 풀어야 할 과제입니다.", False),
+])
+def test_suicide_event_is_a_death_not_an_issue(text: str, event: bool) -> None:
+    assert suicide_event(text) is event
+
+
+def test_a_policy_story_on_suicide_is_not_a_suicide_story() -> None:
+    """The help line and the guideline's limits are for reports of a suicide, not for a story
+    on suicide prevention policy (fictional)."""
+    a = article_from_text(
+        "누리시 정신건강 정책 개편\n누리시가 정신건강 정책을 새로 짰다.\n"
+        "시는 중독과 자살 문제를 함께 다루는 전담 부서를 만든다.\n"
+        "지난해 누리시의 자살률은 전국 평균보다 낮았다.\n"
+        "시는 자살 예방 사업 예산을 20% 늘린다."
+    )
+    assert not assess_suicide([a])
 
 
 def test_one_mention_deep_in_an_unrelated_story_does_not_make_it_one() -> None:

@@ -25,12 +25,19 @@ from typing import Literal
 
 from sokbo.models import Article
 
-__all__ = ["Reason", "SuicideAssessment", "assess_suicide", "suicide_mention", "unsafe_detail"]
+__all__ = [
+    "Reason", "SuicideAssessment", "assess_suicide", "suicide_event", "suicide_mention",
+    "unsafe_detail",
+]
 
 Reason = Literal["method", "place", "motive", "note", "glorify", "helpline"]
 
 # 자살 as a word of its own (자살했다, 자살 추정, 자살예방, 자살률), not a bombing or an own goal
 SUICIDE_WORD = re.compile(r"자살(?!\s*(?:골|폭탄|테러|공격|특공|폭파|조끼|비행|임무|행위\s*같은))")
+# suicide as a public issue, not somebody's death: "자살 문제", "자살률", "자살 예방 사업"
+ISSUE = re.compile(
+    r"자살\s*(?:문제|률|율|예방|대책|정책|고위험|위험군|통계|사망률|사망자\s*수|공화국)"
+)
 # words that mean a suicide only beside a death or an attempt
 VEILED = re.compile(
     r"극단(?:적인?|적)?\s*(?:선택|행동)|스스로\s*(?:목숨|생)|목숨을\s*(?:끊|버리)|생을\s*마감|"
@@ -94,6 +101,16 @@ def suicide_mention(text: str) -> bool:
                for m in VEILED.finditer(text))
 
 
+def suicide_event(text: str) -> bool:
+    """Whether the text speaks of somebody's suicide, not of suicide as a public issue
+    (자살률, 자살 예방 사업, 중독과 자살 문제): the guideline's help line and its limits are for
+    reports of a suicide."""
+    if SELF_EVIDENT.search(text) or any(
+            DEATH.search(text[: m.start()] + " " + text[m.end():]) for m in VEILED.finditer(text)):
+        return True
+    return any(not ISSUE.match(text, m.start()) for m in SUICIDE_WORD.finditer(text))
+
+
 def unsafe_detail(sentence: str) -> Reason | None:
     """Why a sentence of a suicide story must be left out: the method or the tools, the place
     where the person was found, a motive, the note, a glorifying or linking line, or the
@@ -132,15 +149,16 @@ def assess_suicide(articles: Sequence[Article]) -> SuicideAssessment:
     evidence: list[str] = []
     mentions = 0
     for a in articles:
-        if suicide_mention(a.title):
+        if suicide_event(a.title):
             evidence.append(f"headline: {a.title}")
         for s in a.sentences:
-            if not suicide_mention(s.text):
-                continue
-            mentions += 1
             if HELPLINE.search(s.text):
                 evidence.append(f"help line: {s.id}")
-            elif s.index < LEAD_SENTENCES:
+                continue
+            if not suicide_event(s.text):
+                continue  # 자살률, 자살 예방 사업: an issue, not a death
+            mentions += 1
+            if s.index < LEAD_SENTENCES:
                 evidence.append(f"lead: {s.id}")
     if mentions >= 2:
         evidence.append(f"sentences: {mentions}")

@@ -25,13 +25,14 @@ LEAD = 3  # prose sentences read as the lead
 
 
 def _about_suicide(ctx: Context) -> bool:
-    from sokbo.korean.suicide import assess_suicide, suicide_mention
+    from sokbo.korean.suicide import HELPLINE, assess_suicide, suicide_event
 
     if "suicide" in ctx.memo:
         return bool(ctx.memo["suicide"])
     sentences = [s for s in ctx.post.sentences if s.role != "notice"]
     prose = [s for s in sentences if s.role not in ("title", "heading", "card-subtitle")]
-    said = [s for s in sentences if suicide_mention(s.text)]
+    # somebody's suicide, or the post's own help-line note; not suicide as an issue (자살률)
+    said = [s for s in sentences if suicide_event(s.text) or HELPLINE.search(s.text)]
     about = (any(s.role == "title" for s in said) or len(said) >= 2
              or any(s in said for s in prose[:LEAD]))
     if not about and ctx.sources:
