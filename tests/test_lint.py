@@ -554,3 +554,11 @@ def test_title_sharing_only_short_nouns(title: str, found: bool) -> None:
             "손님은 지속 가능한 삶을 이야기하다 경찰에 붙잡혔습니다.\n")
     result = lint_text(post, profile="auto", markdown=True, select=["SB503"])
     assert bool(result.findings) is found, [f.to_dict() for f in result.findings]
+
+
+def test_a_name_is_looked_up_as_written_not_as_kiwi_splits_it() -> None:
+    # Kiwi reads 타반 (of 타반 톨고이) as 타바 + ㄴ: the name the post writes is the one to find
+    # in the sources (a sokbo post on summ data got a false SB602 '타바' for it)
+    text = edited("김하늘 한빛시 교통국장", "타반 톨고이 광산의 김하늘 한빛시 교통국장")
+    source = _article("몽골 타반 톨고이 광산의 김하늘 한빛시 교통국장이 말했다.")
+    assert "SB602" not in codes(lint_text(text, sources=[*SOURCES, source]))

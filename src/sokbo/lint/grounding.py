@@ -77,7 +77,7 @@ def check_mentions(ctx: Context) -> Iterator[Hit]:
     for s in ctx.post.sentences:
         if s.role == "notice":
             continue  # sokbo's fixed notice: a help line number, no source's claim
-        for m in mentions(ctx.tokens(s.text)):
+        for m in mentions(ctx.tokens(s.text), s.text):  # as written, not Kiwi's forms
             key = (s.location, m.text)
             if m.abbreviation or key in seen or contains_mention(ctx.source_text, m):
                 continue
