@@ -23,6 +23,9 @@ from sokbo.korean.title import compress_headline, strip_headline_tags
     ("도 지사 24~30일 유럽 순방…27일 투자 협약", "도 지사 24~30일 유럽 순방 27일 투자 협약"),
     ("한-누리아 정상회담…교역 확대 합의", "한-누리아 정상회담 교역 확대 합의"),
     ("청년에게 월세·교통비 지원", "청년 월세·교통비 지원"),
+    # a headline's question stays a question: without its mark it says the thing happened
+    ("'배후' 사업가 구속?…누리시 횡령 사건 수사 속보", "배후 사업가 구속? 누리시 횡령 사건 수사 속보"),
+    ("누리시 버스 요금 오르나?", "누리시 버스 요금 오르나?"),
     ("'1+1·반값' 행사에 손님 몰려", "1+1·반값 행사 손님 몰려"),
     ("반도체 수출 18% 증가…역대 최대", "반도체 수출 18% 증가 역대 최대"),
     # negation and the word it negates stay together

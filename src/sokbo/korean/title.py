@@ -49,6 +49,8 @@ DEPENDENT_ENDS = frozenset({
 })
 
 
+QUESTION_MARKS = ("?", "？")
+
 def strip_headline_tags(headline: str) -> str:
     """A headline without the newsroom's tags: "[단독] 누리시, …(종합)" → "누리시, …"."""
     text = SPACES.sub(" ", headline).strip()
@@ -142,8 +144,11 @@ def _marked(text: str, tokens, quoted: list[bool], *, keep_quoted: bool,
             separator = t.form in ("…", "‥", "⋯", "...", "..")
             if not quote_mark and not separator and (
                 (glued and t.form in JOINERS) or (attached and t.tag == "SW")
+                or (attached and t.form in QUESTION_MARKS)
             ):
-                ends[b] = t.tag  # 24~30일, 한-미, 18%, 이승기♥이다인
+                # 24~30일, 한-미, 18%, 이승기♥이다인; a headline's question stays one
+                # ("자산가 구속?…": without its mark the title would say it happened)
+                ends[b] = t.tag
                 continue
             if t.form in STRONG_SEPARATORS:
                 fill = CLAUSE_MARK
