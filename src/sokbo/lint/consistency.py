@@ -97,12 +97,13 @@ def check_summary_support(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-def title_gaps(title: str, tokens, body_text: str) -> list[str]:
-    """The names, places and numbers of a title (``tokens``: its Kiwi analysis) that a body
-    never mentions; the writer checks its own titles with it."""
+def unsaid_mentions(text: str, tokens, body_text: str) -> list[str]:
+    """The names, places and numbers of a title or summary sentence (``tokens``: its Kiwi
+    analysis) that a body never mentions (SB501, SB503); the writer checks its titles and the
+    excerpt sentences it leaves out of the sections with it."""
     rest, words = normalise(body_text), name_words(body_text)
-    return [m.text for m in checked_mentions(tokens, title)
-            if not _mentioned(m, rest, words, title)]
+    return [m.text for m in checked_mentions(tokens, text)
+            if not _mentioned(m, rest, words, text)]
 
 
 TITLE_NOUNS = frozenset({"NNG", "NNP"})
@@ -124,7 +125,7 @@ def check_title_support(ctx: Context) -> Iterator[Hit]:
         return
     body_text = " ".join(body)
     tokens = ctx.tokens(title.text)
-    missing = title_gaps(title.text, tokens, body_text)
+    missing = unsaid_mentions(title.text, tokens, body_text)
     if missing:
         yield Hit(
             title.location,

@@ -126,6 +126,7 @@ def withheld(cands: Sequence[Candidate], body: Sequence[int], excerpt: Sequence[
     title (SB503); never so many that the sections keep fewer than MIN_RETOLD.
     """
     from sokbo.korean.kiwi import tokenize
+    from sokbo.lint.consistency import unsaid_mentions
     from sokbo.lint.nlp import contains_mention, mentions, normalise
 
     if len(excerpt) < 2:
@@ -158,6 +159,8 @@ def withheld(cands: Sequence[Candidate], body: Sequence[int], excerpt: Sequence[
             continue
         if title_nouns and not title_nouns & {t.form for text in said for t in tokenize(text)}:
             continue
+        if unsaid_mentions(cands[i].text, tokenize(cands[i].text), " ".join(said)):
+            continue  # the body must say them as lint SB501 reads a name, not more loosely
         out.add(i)
     return out
 

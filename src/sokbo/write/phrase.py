@@ -388,9 +388,9 @@ def supported_title(story: Story, title: str, body_text: str, max_chars: int) ->
     reader looks for it in vain; lint SB503): then the longest faithful title of a source
     headline whose names and figures the body all has (a headline's clauses drop off as the
     length shrinks: '가수 별세…향년 29세' gives '가수 별세'); the title as it was if none."""
-    from sokbo.lint.consistency import title_gaps
+    from sokbo.lint.consistency import unsaid_mentions
 
-    if not title or not title_gaps(title, tokenize(title), body_text):
+    if not title or not unsaid_mentions(title, tokenize(title), body_text):
         return title
     seen = {title}
     for headline in dict.fromkeys(a.title for a in story.articles):
@@ -398,7 +398,7 @@ def supported_title(story: Story, title: str, body_text: str, max_chars: int) ->
             candidate = compress_headline(headline, length)
             if candidate and candidate not in seen:
                 seen.add(candidate)
-                if not title_gaps(candidate, tokenize(candidate), body_text):
+                if not unsaid_mentions(candidate, tokenize(candidate), body_text):
                     return candidate
     return title
 
