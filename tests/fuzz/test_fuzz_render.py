@@ -118,7 +118,11 @@ def _check_elements(elements, allowed: set[str] | None = None) -> None:
             assert not name.startswith("on"), f"{name}= on <{el.tag}>"
             if name in URL_ATTRS and value:
                 assert not unsafe_url(value), f"{name}={value!r} on <{el.tag}>"
-                if el.tag in ("a", "img"):
+                # a link is http(s); an image may also be a path from the site root (a
+                # title card's /assets/cards/…, safetext.safe_src), never "//host"
+                site_path = el.tag == "img" and value.startswith("/") \
+                    and not value.startswith("//")
+                if el.tag in ("a", "img") and not site_path:
                     assert value.startswith(SAFE_SCHEMES), f"{name}={value!r} on <{el.tag}>"
 
 
