@@ -229,7 +229,7 @@ def publish_posts(
     # left by a publish that was killed: beside the posts, the site's cards and our own
     remove_stale_temp_files(folder, recursive=False)
     if settings.card_base_url.startswith("/"):
-        cards_dir = repo / STATIC_DIRS.get(site.kind, "") / settings.card_base_url.strip("/")
+        cards_dir = _static_dir(repo, site) / settings.card_base_url.strip("/")
         remove_stale_temp_files(cards_dir, recursive=False)
     remove_stale_temp_files(settings.out_dir / "assets" / "cards", recursive=False)
 
@@ -303,8 +303,12 @@ def _site_card(settings: Settings, repo: Path, site: SiteLayout,
     path = ensure_card(settings.out_dir, post, settings.card_theme)
     if path is None:
         return None
-    static = repo / STATIC_DIRS.get(site.kind, "")
-    return static / post.image.lstrip("/"), path.read_bytes()
+    return _static_dir(repo, site) / post.image.lstrip("/"), path.read_bytes()
+
+
+def _static_dir(repo: Path, site: SiteLayout) -> Path:
+    """Where the site serves files from its root ("/assets/…"): static/ in Hugo."""
+    return repo / STATIC_DIRS.get(site.kind, "")
 
 
 def _commit(repo: Path, posts: Sequence[tuple[str, str | None]],
