@@ -55,7 +55,7 @@ def command_lines(draw: st.DrawFn, files: list[str]) -> list[str]:
     if command and command[0] == "lint":
         # a folder is linted recursively: "/" or "../.." is every post on the disk (what the
         # user asked for, too slow per input); their folder-ness is fuzzed by other commands
-        args = [a for a in args if a not in ("/", "../..", "~")]
+        args = [a for a in args if a not in ("/", "../..")]
     return args
 
 
