@@ -562,3 +562,36 @@ def test_a_name_is_looked_up_as_written_not_as_kiwi_splits_it() -> None:
     text = edited("김하늘 한빛시 교통국장", "타반 톨고이 광산의 김하늘 한빛시 교통국장")
     source = _article("몽골 타반 톨고이 광산의 김하늘 한빛시 교통국장이 말했다.")
     assert "SB602" not in codes(lint_text(text, sources=[*SOURCES, source]))
+
+
+def _filler_post(closing: str) -> str:
+    return ("---\ntitle: 한빛시 공공자전거 1천 대 추가 도입\n---\n\n## 공공자전거 추가\n\n"
+            "한빛시가 내년 3월까지 공공자전거 1천 대를 추가로 도입한다고 22일 밝혔습니다. "
+            "새 자전거는 대여소 120곳에 배치됩니다.\n\n" + closing)
+
+
+@pytest.mark.parametrize(
+    ("closing", "lines"),
+    [
+        # a closing section of duties and hopes is filler even when a thematic break and a
+        # list of related posts follow it (the list is no fact of that section); to find out
+        # ('밝혀내') is no report of what someone said ('밝혔다')
+        ("## 결론\n\n고장 원인을 밝혀내고 모두가 안전 수칙을 지켜야 합니다. 시민의 관심이 "
+         "필요합니다.\n\n---\n\n"
+         "- 한빛시 버스 노선 개편\n- 한빛시 공원 정비\n", [9]),
+        # a paragraph of nothing but duties and hopes, under any heading
+        ("## 이용 안내\n\n대여소 위치는 앱에서 확인할 수 있다고 시는 밝혔습니다.\n\n"
+         "이용자들은 헬멧 착용에 노력을 기울여야 합니다. 모두가 질서를 지킨다면 더 쾌적한 도시가 "
+         "될 수 있을 것입니다.\n\n이용 요금은 1시간에 1천 원입니다.\n", [13]),
+        # near misses: a sentence of the paragraph or the section is a fact
+        ("## 이용 안내\n\n대여소 위치는 앱에서 확인할 수 있다고 시는 밝혔습니다.\n\n"
+         "이용자들은 헬멧 착용에 노력을 기울여야 합니다. 시는 다음 달 1일부터 헬멧을 빌려줍니다.\n\n"
+         "이용 요금은 1시간에 1천 원입니다.\n", []),
+        ("## 결론\n\n고장 원인을 밝혀낸 정비팀은 부품 500개를 바꿨습니다. 시민의 관심이 필요합니다.\n", []),
+    ],
+    ids=["section-before-a-break", "hollow-paragraph", "near-miss-paragraph", "near-miss-section"],
+)
+def test_filler_paragraphs_and_sections(closing: str, lines: list[int]) -> None:
+    result = lint_text(_filler_post(closing), profile="auto", markdown=True, select=["SB109"])
+    assert [int(f.location.split()[1]) for f in result.findings] == lines, \
+        [f.to_dict() for f in result.findings]

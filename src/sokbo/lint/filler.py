@@ -5,7 +5,8 @@ A unit (a section under a heading, or a paragraph outside any heading) is filler
 its sentences carries a figure or a quote, its sentences read as advice, hope or vague
 consequence ("…해야 합니다", "…기대됩니다", "…영향을 미칠 것입니다"), and either its heading is
 the kind such sections carry (결론, 전망, 의미, 역할, …), it is the post's last paragraph, or
-it repeats nouns already used and adds none of its own.
+it repeats nouns already used and adds none of its own, or every one of its (two or more)
+sentences is advice, hope or vague consequence.
 """
 from __future__ import annotations
 
@@ -21,10 +22,12 @@ from sokbo.notices import is_notice
 
 # sentences of advice, hope, praise or vague consequence
 _VAGUE = re.compile(
-    r"(해야|필요(합니다|가 있|하다|할 것|합|성)|중요(합니다|하다|한 |성|합)|바랍니다|바란다|기원합니다"
+    r"(해야|[가-힣]야 ?(합니다|한다|할 |하며|하고|하는)|필요(합니다|가 있|하다|하며|하고|할 것|합|성)"
+    r"|중요(합니다|하다|한 |성|합)|바랍니다|바란다|기원합니다"
     r"|기대(됩니다|합니다|된다|한다|해 ?봅니다|를 모으)|것입니다|것이다|지켜봐야|주목(해야|할 필요|받고)"
-    r"|노력(해야|이 필요)|힘써야|수 있습니다|수 있을 것|역할을|기여(할|하고)|영향을 미(칠|치)|필수적"
-    r"|의미를 (갖|가지|지니)|보여주(고|는)|자리 ?잡|거듭나|계기가|절실|시급|모범|귀감|희망|감동|영감)"
+    r"|노력(해야|이 필요|하고 있습니다|하고 있음)|힘써야|수 있습니다|수 있을 것|역할을|기여(할|하고)"
+    r"|영향을 미(칠|치)|필수적"
+    r"|의미를 (갖|가지|지니)|보여주(고|는|며)|보여줍니다|보여준다|자리 ?잡|거듭나|계기가|절실|시급|모범|귀감|희망|감동|영감)"
 )
 # headings of the sections auto-blogs pad a story with
 _FILLER_HEADING = re.compile(
@@ -34,7 +37,7 @@ _FILLER_HEADING = re.compile(
 _QUOTE = re.compile(r"[“\"]")
 # a sentence that reports what someone said or did is news, not filler
 _REPORTS = re.compile(
-    r"(밝히|밝혔|밝혀|말했|말하|전했|발표|강조했|설명했|주장했|주장하|제안했|제시했|표명|덧붙였|지적했|반박했|발부"
+    r"(밝히|밝혔|밝혀(?!내)|말했|말하|전했|발표|강조했|설명했|주장했|주장하|제안했|제시했|표명|덧붙였|지적했|반박했|발부"
     r"|선고|입건|체포|기소|송치|수감|확인됐|확인되었|알려졌|집계됐|결정했|합의했|체결했|승인했)"
 )
 SECTION_VAGUE = 0.25     # share of vague sentences in a section under a filler heading
@@ -74,8 +77,8 @@ def _units(blocks: list[Block]) -> tuple[list[_Unit], list[_Unit]]:
                 paragraphs.append(_Unit(block, sentences, current))
                 if current is not None:
                     current.sentences.extend(sentences)
-        elif block.kind == "sources":
-            current = None
+        elif block.kind in ("sources", "rule"):
+            current = None  # the sources line or a thematic break (<hr>) ends the section
     return sections, paragraphs
 
 
@@ -84,6 +87,7 @@ def _specific(ctx: Context, sentence: str) -> bool:
     return (bool(_QUOTE.search(sentence) or _REPORTS.search(sentence))
             or sentence.rstrip().endswith("?")  # a question is SB105's, not a platitude
             or any(tag(t) == "SN" or (tag(t) == "SL" and len(t.form) >= 2)
+                   or tag(t) == "W_SERIAL"  # a phone number
                    for t in ctx.tokens(sentence)))
 
 
@@ -133,5 +137,8 @@ def check_filler_sections(ctx: Context) -> Iterator[Hit]:
         last = i == len(paragraphs) - 1
         stale = (len(unit.sentences) >= 2 and len(new) <= STALE_NEW_NOUNS * max(len(nouns), 1)
                  and vague >= STALE_VAGUE)
-        if (last and vague >= LAST_VAGUE) or stale:
+        # a paragraph of nothing but advice and hopes, however new its words: "…할 필요가
+        # 있습니다. …완화될 수 있을 것입니다." (the post's opening paragraph sets the scene)
+        hollow = len(unit.sentences) >= 2 and vague == 1.0 and i > 0
+        if (last and vague >= LAST_VAGUE) or stale or hollow:
             yield _hit(unit, "내용 없는 문단", "a paragraph")
