@@ -595,3 +595,17 @@ def test_filler_paragraphs_and_sections(closing: str, lines: list[int]) -> None:
     result = lint_text(_filler_post(closing), profile="auto", markdown=True, select=["SB109"])
     assert [int(f.location.split()[1]) for f in result.findings] == lines, \
         [f.to_dict() for f in result.findings]
+
+
+@pytest.mark.parametrize(("body", "found"), [
+    ("한빛시 아동 지원 설명회가 22일 열렸습니다.", True),
+    # near miss: the body says it too
+    ("한빛시 아동 지원 설명회가 22일 열렸고 학부모 300명이 참석했습니다.", False),
+])
+def test_a_summary_figure_only_the_title_repeats_is_unsupported(body: str, found: bool) -> None:
+    # the title is a summary too: a figure of the excerpt that only the title repeats is one
+    # the body never backs
+    post = ("---\ntitle: 한빛시 아동 지원 설명회에 300명\nexcerpt: >\n  학부모 300명이 설명회에 "
+            f"참석했습니다.\n---\n\n## 설명회\n\n{body}\n")
+    result = lint_text(post, profile="auto", markdown=True, select=["SB501"])
+    assert [f.quote for f in result.findings] == (["300명"] if found else [])

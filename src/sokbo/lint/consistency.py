@@ -77,8 +77,11 @@ def check_summary_support(ctx: Context) -> Iterator[Hit]:
         return  # the sources settle it: SB602 reports what none of them backs
     sentences = ctx.post.sentences
     for group in SUMMARY_GROUPS:
-        # a card may lean on the excerpt and vice versa, but never on itself
-        rest_text = " ".join(s.text for s in sentences if s.group != group)
+        # a card may lean on the excerpt and vice versa, but never on itself; the excerpt,
+        # the title's companion on every listing, never on the title (a figure said in the
+        # title and the excerpt only is one the post never backs)
+        leaned_off = (group, "title") if group == "excerpt" else (group,)
+        rest_text = " ".join(s.text for s in sentences if s.group not in leaned_off)
         rest, words = normalise(rest_text), name_words(rest_text)
         seen: set[tuple[str, str]] = set()
         for s in sentences:
