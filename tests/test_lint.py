@@ -609,3 +609,17 @@ def test_a_summary_figure_only_the_title_repeats_is_unsupported(body: str, found
             f"참석했습니다.\n---\n\n## 설명회\n\n{body}\n")
     result = lint_text(post, profile="auto", markdown=True, select=["SB501"])
     assert [f.quote for f in result.findings] == (["300명"] if found else [])
+
+
+@pytest.mark.parametrize(("sentence", "found"), [
+    ("이 표를 통해 요금과 대여소 수를 한 눈에 확인할 수 있습니다.", True),
+    ("위의 목록을 보면 새 대여소 위치를 알 수 있습니다.", True),
+    ("이번 설명회에 대한 내용입니다.", True),
+    # near miss: where to find something the story says
+    ("새 대여소 위치는 한빛시 누리집에서 확인할 수 있습니다.", False),
+])
+def test_a_sentence_that_only_points_at_other_text(sentence: str, found: bool) -> None:
+    post = ("---\ntitle: 한빛시 공공자전거 추가\n---\n\n## 공공자전거\n\n"
+            f"한빛시가 공공자전거 1천 대를 추가로 도입한다고 22일 밝혔습니다. {sentence}\n")
+    result = lint_text(post, profile="auto", markdown=True, select=["SB104"])
+    assert bool(result.findings) is found, [f.to_dict() for f in result.findings]
