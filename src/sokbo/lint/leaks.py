@@ -1,6 +1,6 @@
-"""What an auto-blog leaves in a post that is no article (SB105–SB108): the model's chat with
-its user, prompt labels and placeholders and the source page's boilerplate, text cut off, and
-words of another language inside Korean sentences."""
+"""What an auto-blog leaves in a post that is no article (SB105–SB108, SB111): the model's chat
+with its user, prompt labels and placeholders and the source page's boilerplate, text cut off,
+words of another language inside Korean sentences, and syllables no Korean word has."""
 from __future__ import annotations
 
 import re
@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from sokbo.lint.context import PROSE_ROLES, Context, line_location
+from sokbo.lint.nlp import tag
 from sokbo.lint.parse import LintSentence
 from sokbo.lint.rules import Hit, rule
 from sokbo.safetext import strip_markup
@@ -245,4 +246,47 @@ def check_foreign_words(ctx: Context) -> Iterator[Hit]:
                 f"한국어 문장 속 외국어 단어: {', '.join(dict.fromkeys(words))}",
                 f"word(s) of another language in a Korean sentence: "
                 f"{', '.join(dict.fromkeys(words))}",
+            )
+
+
+# -- SB111: a syllable no Korean word uses ----------------------------------------------------
+
+# The 2,350 syllables of KS X 1001 write every word of everyday Korean (EUC-KR gives each two
+# bytes; the other 8,822 it can only spell out jamo by jamo). In news text the others are typos
+# and broken characters ("의겈들이", "경고헀다") or foreign names transliterated (떤선녓 공항,
+# 슌스케), which Kiwi reads as proper nouns.
+_RARE_SYLLABLE = re.compile("[" + "".join(
+    chr(c) for c in range(0xAC00, 0xD7A4) if len(chr(c).encode("euc-kr")) != 2) + "]")
+# quoted words may be a sound or a name as said ("띡" 하는 단말기 소리)
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’|'[^']*'")
+_NAME_TAGS = frozenset({"NNP", "SL", "SH"})
+
+
+@rule("SB111", "broken-syllable", "warning",
+      "a syllable outside the 2,350 of everyday Korean (KS X 1001) in a word Kiwi reads as no "
+      "name: a typo or a broken character ('의겈들이', '경고헀다')")
+def check_broken_syllables(ctx: Context) -> Iterator[Hit]:
+    for s in _texts(ctx, (*PROSE_ROLES, "heading", "title", "cell")):
+        if not _RARE_SYLLABLE.search(s.text):
+            continue
+        quoted = [m.span() for m in _QUOTED.finditer(s.text)]
+        tokens = ctx.tokens(s.text)
+        words: list[str] = []
+        for m in _RARE_SYLLABLE.finditer(s.text):
+            at = m.start()
+            if any(a <= at < b for a, b in quoted):
+                continue
+            token = next((t for t in tokens if t.start <= at < t.start + t.len), None)
+            if token is not None and tag(token) in _NAME_TAGS:
+                continue
+            start = s.text.rfind(" ", 0, at) + 1
+            end = s.text.find(" ", at)
+            words.append(s.text[start:end if end >= 0 else len(s.text)].strip(".,!?"))
+        if words:
+            shown = ", ".join(dict.fromkeys(words))
+            yield Hit(
+                s.location,
+                shown,
+                f"한국어에 쓰이지 않는 글자가 든 낱말: {shown} (오타나 깨진 글자?)",
+                f"a syllable no Korean word uses: {shown} (a typo or a broken character?)",
             )
