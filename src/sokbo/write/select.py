@@ -166,7 +166,14 @@ def select_sentences(m: Material, values: Sequence[float], sim, limit: int, *,
     """
     cands = m.cands
     figures = [figures_of(c.text) for c in cands]
-    nouns = [_nouns(c.text) for c in cands]
+    # analysed only for the sentences compared (most candidates are never reached)
+    noun_sets: dict[int, set[str]] = {}
+
+    def nouns(i: int) -> set[str]:
+        if i not in noun_sets:
+            noun_sets[i] = _nouns(cands[i].text)
+        return noun_sets[i]
+
     seen_quotes: list[str] = []
     chosen: list[int] = []
 
@@ -179,7 +186,7 @@ def select_sentences(m: Material, values: Sequence[float], sim, limit: int, *,
         # another outlet says the same thing in its own words: fewer shared words suffice
         if any(cands[i].article != cands[j].article and (
                 sim[i, j] >= CROSS_OUTLET_DUPLICATE
-                or _jaccard(nouns[i], nouns[j]) >= CROSS_OUTLET_NOUNS) for j in chosen):
+                or _jaccard(nouns(i), nouns(j)) >= CROSS_OUTLET_NOUNS) for j in chosen):
             return True
         mine = _quotes(cands[i].text)
         if any(q in s or s in q for q in mine for s in seen_quotes):
