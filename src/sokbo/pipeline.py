@@ -359,12 +359,14 @@ class Draft:
     text: str
     findings: list[dict[str, Any]]
     card: tuple[str, bytes] | None
+    morphs: dict[str, str] = field(default_factory=dict)  # article id → its sentences analysed
 
 
 def draft_story(settings: Settings, story: Story, slug: str | None) -> Draft | None:
     """The pure part of :func:`write_story` (a worker job); None when it fails (the main
     process then writes the story itself and reports why)."""
     from sokbo.render import RenderOptions, render_post
+    from sokbo.korean.kiwi import pack_morphs
     from sokbo.render.card import attach_card, card_hash, draw_card, fonts_available, is_card
     from sokbo.write import write_post
 
@@ -380,7 +382,8 @@ def draft_story(settings: Settings, story: Story, slug: str | None) -> Draft | N
         if is_card(post, settings.card_base_url) and fonts_available():
             card = (card_hash(post, settings.card_theme), draw_card(post, settings.card_theme))
         return Draft(story.id, input_hash(story.articles, settings.format), written, text,
-                     findings, card)
+                     findings, card, {a.id: pack_morphs([s.text for s in a.sentences])
+                                      for a in story.articles})
     except Exception:  # noqa: BLE001 - drafting ahead is an optimisation: write_story reports
         return None
 
@@ -424,8 +427,11 @@ def write_story(store: Store, settings: Settings, story: Story, *,
                           record.title_origin)
     if draft is not None and (draft.story_id, draft.input_hash) != (story.id, ihash):
         draft = None
+    if draft is None:
+        store.load_morphs(story.articles)  # stored sentences are not analysed again
     written = draft.written if draft is not None else write_post(
         story, writer_options(settings), slug=store.story_slug(story.id), tags=topic_tags(story))
+    morphs = store.morphs_to_keep(story.articles, draft.morphs if draft is not None else None)
     options = RenderOptions(cta_text=settings.cta_text, cta_url=settings.cta_url,
                             template_dir=settings.template_dir)
     for attempt in itertools.count(1):
@@ -449,6 +455,7 @@ def write_story(store: Store, settings: Settings, story: Story, *,
                 store.upsert_story(db, story.id, post.slug)
                 for a in story.articles:
                     store.upsert_article(db, a, story.id)
+                store.save_morphs(db, morphs)
                 for old, new in zip(done.stored, done.applied, strict=True):
                     if old.target != new.target:
                         store.delete_edit(db, story.id, old.target)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -223,6 +223,19 @@ MIGRATIONS: list[tuple[str, Migration]] = [
             seen TEXT NOT NULL
         );
         CREATE INDEX raw_inputs_article ON raw_inputs(article_id)
+        """,
+    ),
+    (
+        # Each stored article's sentences as Kiwi analysed them (``korean.kiwi.pack_morphs``),
+        # for the content hash they were analysed from: a story's post is written again as
+        # articles join it, and its older articles' sentences are read here, not analysed again.
+        "0009_article_morphs",
+        """
+        CREATE TABLE article_morphs (
+            article_id TEXT PRIMARY KEY,
+            content_hash TEXT NOT NULL,
+            morphs TEXT NOT NULL
+        )
         """,
     ),
 ]
@@ -477,6 +490,49 @@ class Store:
             (a.id, a.url, a.title, a.outlet, a.published.isoformat() if a.published else None,
              a.text, sentences, a.image, a.category, a.content_hash, story_id, now, now),
         )
+
+    def _morph_rows(self, ids: list[str], columns: str) -> list[sqlite3.Row]:
+        rows: list[sqlite3.Row] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows += self.db.execute(
+                f"SELECT article_id, content_hash{columns} FROM article_morphs "
+                f"WHERE article_id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        return rows
+
+    def morphs_to_keep(self, articles: Sequence[Article], packed: Mapping[str, str] | None = None
+                       ) -> list[tuple[str, str, str]]:
+        """Rows for :meth:`save_morphs`: the sentence analyses of those articles not kept for
+        their present content; ``packed`` (article id → ``pack_morphs``) when a worker made
+        them, else this process's (the writer has just made most of them)."""
+        from sokbo.korean.kiwi import pack_morphs
+
+        kept = {r["article_id"]: r["content_hash"]
+                for r in self._morph_rows([a.id for a in articles], "")}
+        return [(a.id, a.content_hash,
+                 (packed or {}).get(a.id) or pack_morphs([s.text for s in a.sentences]))
+                for a in articles if kept.get(a.id) != a.content_hash]
+
+    def save_morphs(self, db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Keep sentence analyses: (article id, content hash, ``pack_morphs``) rows."""
+        db.executemany(
+            "INSERT INTO article_morphs (article_id, content_hash, morphs) VALUES (?,?,?) "
+            "ON CONFLICT(article_id) DO UPDATE SET content_hash=excluded.content_hash, "
+            "morphs=excluded.morphs", list(rows))
+
+    def load_morphs(self, articles: Sequence[Article]) -> int:
+        """Put the kept sentence analyses of these articles in the process's Kiwi cache
+        (those kept for their present content); returns how many articles had them."""
+        from sokbo.korean.kiwi import unpack_morphs
+
+        by_id = {a.id: a for a in articles}
+        loaded = 0
+        for r in self._morph_rows(list(by_id), ", morphs"):
+            a = by_id[r["article_id"]]
+            if r["content_hash"] == a.content_hash and unpack_morphs(
+                    [s.text for s in a.sentences], r["morphs"]):
+                loaded += 1
+        return loaded
 
     def load_articles(self, ids: list[str] | None = None) -> list[Article]:
         if ids is None:

@@ -4,8 +4,8 @@ end-to-end ratio to a Kiwi-only pass, the speed-up of `--jobs 2`, and `sokbo bac
 Stores are built fast, without Kiwi: every text of data/clusters is analysed once (sentences
 and clustering terms, as the store keeps them), and a store of N articles is N copies with new
 URLs and times (``scale.synthetic_items``' pace, texts drawn from all but the last HELD_OUT)
-bulk-inserted into the ``articles`` table and clustered by ``cluster.stored.add_items``, as if
-every earlier run had written them. They have no posts (posts of old stories are the writer's
+bulk-inserted into the ``articles`` table (with their sentences' analyses, as a run keeps them)
+and clustered by ``cluster.stored.add_items``, as if every earlier run had written them. They have no posts (posts of old stories are the writer's
 cost, not the store's). The new articles of a measured run are the held-out texts.
 
 Each measured run is a real ``run_pipeline`` over a JSONL file of new articles (new URLs, times
@@ -63,6 +63,21 @@ def source_file(ctx: Any) -> Path:
     return path
 
 
+def morphs_file(sources: str) -> Path:
+    """Beside the sources pickle: each text's sentences as Kiwi analysed them
+    (``pack_morphs``), which a run keeps with every article it writes a post from."""
+    path = Path(sources).with_name("morphs.pkl")
+    if not path.is_file():
+        from sokbo.korean.kiwi import clear_token_cache, pack_morphs
+
+        out = []
+        for _, _, _, sentences, _ in _sources(sources):
+            out.append(pack_morphs([t for t, _, _ in json.loads(sentences)]))
+            clear_token_cache()
+        path.write_bytes(pickle.dumps(out))
+    return path
+
+
 def held_out(sources: list[Any]) -> int:
     """How many of the last texts only new articles use (a quarter of a small set)."""
     return min(HELD_OUT, max(1, len(sources) // 4))
@@ -102,10 +117,12 @@ def _build(out: str, sources: str, n: int, per_day: int) -> dict[str, Any]:
     from sokbo.store import Store, now_iso
 
     src = _sources(sources)
+    morphs = pickle.loads(morphs_file(sources).read_bytes())  # made once, for every size
     t0 = time.perf_counter()
     now = now_iso()
     with Store(Path(out) / "sokbo.db") as store:
         batch: list[tuple[Any, ...]] = []
+        analysed: list[tuple[str, str, str]] = []
         items: list[Any] = []
         hashes: dict[str, str] = {}
 
@@ -115,13 +132,16 @@ def _build(out: str, sources: str, n: int, per_day: int) -> dict[str, Any]:
                     "INSERT INTO articles (id, url, title, outlet, published, text, sentences, "
                     "image, category, content_hash, story_id, first_seen, updated) "
                     "VALUES (?,?,?,?,?,?,?,NULL,NULL,?,NULL,?,?)", batch)
+                store.save_morphs(db, analysed)
             batch.clear()
+            analysed.clear()
 
         for _, s, aid, url, at in _stream(len(src) - held_out(src), n, per_day):
             title, text, outlet, sentences, terms = src[s]
             when = datetime.fromtimestamp(at, timezone.utc).astimezone(KST).isoformat()
             h = content_hash(title, text)
             batch.append((aid, url, title, outlet, when, text, sentences, h, now, now))
+            analysed.append((aid, h, morphs[s]))
             items.append(Item(aid, at, terms))
             hashes[aid] = h
             if len(batch) >= 5000:

@@ -1,9 +1,13 @@
 """The only place kiwipiepy is imported: one cached Kiwi per process (loading costs ~2 s)."""
 from __future__ import annotations
 
+import base64
 import functools
+import json
 import threading
-from typing import TYPE_CHECKING
+import zlib
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from sokbo.errors import NlpError
 
@@ -31,35 +35,100 @@ def get_kiwi() -> Kiwi:
         return _load()
 
 
+class Morph(NamedTuple):
+    """One morpheme of an analysed text: what sokbo reads of a Kiwi token (and all it stores)."""
+
+    form: str
+    tag: str
+    start: int
+    len: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.len
+
+
 # The writer, the style converter and the linter look at the same sentences in turn (speech
 # level, content words, restyling, names and figures); analysing each text once is most of the
-# pipeline's speed. Tokens are read-only, so they can be shared.
-# A cached text costs about 10 KB (some 30 tokens at ~300 bytes): 10,000 texts (~100 MB) hold
-# the sentences of the largest story, and keep a long run's peak RSS bounded; when full, the
-# older half is forgotten (the current story's sentences are the newest).
-_TOKEN_CACHE: dict[str, list] = {}
+# pipeline's speed. Morphemes are read-only, so they can be shared.
+# A cached text costs about 5 KB (some 30 morphemes): 10,000 texts hold the sentences of the
+# largest story, and keep a long run's peak RSS bounded; when full, the older half is
+# forgotten (the current story's sentences are the newest, and those asked for are kept).
+_TOKEN_CACHE: dict[str, list[Morph]] = {}
 TOKEN_CACHE_SIZE = 10_000
 
 
-def tokenize_many(texts: list[str]) -> list[list]:
-    """Kiwi tokens (default options) for each text, analysed once per process and cached."""
+def _make_room(keep: Iterable[str], adding: int) -> None:
+    if len(_TOKEN_CACHE) + adding <= TOKEN_CACHE_SIZE:
+        return
+    wanted = set(keep)
+    drop = len(_TOKEN_CACHE) // 2 + adding
+    for old in list(_TOKEN_CACHE):
+        if drop <= 0:
+            break
+        if old not in wanted:
+            del _TOKEN_CACHE[old]
+            drop -= 1
+
+
+def tokenize_many(texts: list[str]) -> list[list[Morph]]:
+    """Kiwi morphemes (default options) of each text, analysed once per process and cached."""
     missing = list(dict.fromkeys(t for t in texts if t not in _TOKEN_CACHE))
     if missing:
         kiwi = get_kiwi()
-        if len(_TOKEN_CACHE) + len(missing) > TOKEN_CACHE_SIZE:
-            for old in list(_TOKEN_CACHE)[: len(_TOKEN_CACHE) // 2 + len(missing)]:
-                del _TOKEN_CACHE[old]
+        _make_room(texts, len(missing))
         for text, tokens in zip(missing, kiwi.tokenize(missing), strict=True):
-            _TOKEN_CACHE[text] = list(tokens)
-    return [_TOKEN_CACHE[t] if t in _TOKEN_CACHE else list(get_kiwi().tokenize(t))
-            for t in texts]
+            _TOKEN_CACHE[text] = [Morph(t.form, t.tag, t.start, t.len) for t in tokens]
+    return [_TOKEN_CACHE[t] for t in texts]
 
 
-def tokenize(text: str) -> list:
-    """Cached Kiwi tokens of one text."""
+def tokenize(text: str) -> list[Morph]:
+    """Cached Kiwi morphemes of one text."""
     return tokenize_many([text])[0]
 
 
 def clear_token_cache() -> None:
     """Forget cached analyses (benchmarks time a cold pass)."""
     _TOKEN_CACHE.clear()
+
+
+# -- analyses kept in the store (``article_morphs``): a sentence is analysed once, ever --------
+
+MORPHS_VERSION = "1"
+
+
+def pack_morphs(texts: Sequence[str]) -> str:
+    """The morphemes of each text (analysed now if not cached), as one compact string.
+
+    A form equal to the text it covers is not repeated (most are); zlib and base64 make it
+    about the size of the text itself, and plain text for any database.
+    """
+    rows = []
+    for text, morphs in zip(texts, tokenize_many(list(texts)), strict=True):
+        rows.append([[m.tag, m.start, m.len] if text[m.start:m.end] == m.form
+                     else [m.tag, m.start, m.len, m.form] for m in morphs])
+    raw = json.dumps([MORPHS_VERSION, rows], ensure_ascii=False, separators=(",", ":"))
+    return base64.b64encode(zlib.compress(raw.encode("utf-8"))).decode("ascii")
+
+
+def unpack_morphs(texts: Sequence[str], packed: str) -> bool:
+    """Put the morphemes ``pack_morphs`` stored for these texts in the cache; False (and
+    nothing cached) when they do not belong to these texts or are of another version."""
+    try:
+        version, rows = json.loads(zlib.decompress(base64.b64decode(packed)))
+    except (ValueError, zlib.error):
+        return False
+    if version != MORPHS_VERSION or len(rows) != len(texts):
+        return False
+    todo = {}
+    for text, row in zip(texts, rows, strict=True):
+        if text in _TOKEN_CACHE:
+            continue
+        morphs = [Morph(m[3] if len(m) > 3 else text[m[1]:m[1] + m[2]], m[0], m[1], m[2])
+                  for m in row]
+        if any(m.end > len(text) for m in morphs):
+            return False
+        todo[text] = morphs
+    _make_room(texts, len(todo))
+    _TOKEN_CACHE.update(todo)
+    return True

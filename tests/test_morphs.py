@@ -1,0 +1,91 @@
+"""Sentence analyses kept in the store: analysed once, read back exactly, never analysed again."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from sokbo.korean import kiwi as kiwi_mod
+from sokbo.korean.kiwi import clear_token_cache, pack_morphs, tokenize_many, unpack_morphs
+from sokbo.pipeline import write_story
+from sokbo.store import Store
+
+SENTENCES = [
+    "서울시는 3일 한강 공원 세 곳에 야간 쉼터를 새로 열었다.",
+    "쉼터는 오후 6시부터 자정까지 운영되며, 누구나 무료로 이용할 수 있다고 시는 밝혔다.",
+    "\"밤에도 쉴 곳이 생겨 반갑다\"고 한 시민이 말했습니다.",
+    "AI·IoT 기반 관제 시스템도 갖췄다.",
+    "",
+]
+
+
+def test_packed_morphs_read_back_as_kiwi_analysed_them() -> None:
+    clear_token_cache()
+    fresh = [list(m) for m in tokenize_many(SENTENCES)]
+    packed = pack_morphs(SENTENCES)
+    clear_token_cache()
+    assert unpack_morphs(SENTENCES, packed)
+    assert kiwi_mod._TOKEN_CACHE.keys() >= set(SENTENCES)
+    assert [list(m) for m in tokenize_many(SENTENCES)] == fresh
+
+
+@pytest.mark.parametrize("bad", ["", "not base64!", pack_morphs(["다른 문장입니다."])])
+def test_morphs_of_other_texts_are_not_used(bad: str) -> None:
+    clear_token_cache()
+    assert not unpack_morphs(SENTENCES[:2], bad)
+    assert not kiwi_mod._TOKEN_CACHE
+
+
+def test_the_cache_keeps_what_is_asked_for_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    clear_token_cache()
+    monkeypatch.setattr(kiwi_mod, "TOKEN_CACHE_SIZE", 4)
+    tokenize_many(SENTENCES[:3])
+    out = tokenize_many(SENTENCES[:4])
+    assert len(kiwi_mod._TOKEN_CACHE) <= 4
+    assert all(t in kiwi_mod._TOKEN_CACHE for t in SENTENCES[:4])
+    assert len(out) == 4
+
+
+def test_a_rewritten_story_reads_its_sentences_from_the_store(demo_run, monkeypatch,
+                                                              tmp_path) -> None:
+    shared, report = demo_run
+    shutil.copytree(shared.out_dir, tmp_path / "out")  # the session's run stays as it is
+    settings = shared.with_overrides(out_dir=tmp_path / "out")
+    with Store(settings.state) as store:
+        story_id = report.posts[0].story_id
+        articles = store.story_articles(story_id)
+        assert store.morphs_to_keep(articles) == []  # all kept by the run
+        clear_token_cache()
+        assert store.load_morphs(articles) == len(articles)
+        texts = [s.text for a in articles for s in a.sentences]
+        loaded = [list(m) for m in tokenize_many(texts)]
+        before = store.get_post(story_id)
+
+        analysed: list[str] = []
+        real = kiwi_mod.get_kiwi()
+
+        class Counting:
+            def tokenize(self, text, *a, **kw):
+                analysed.extend([text] if isinstance(text, str) else list(text))
+                return real.tokenize(text, *a, **kw)
+
+            def __getattr__(self, name):
+                return getattr(real, name)
+
+        clear_token_cache()
+        monkeypatch.setattr(kiwi_mod, "get_kiwi", lambda: Counting())
+        with store.story_lock(story_id):
+            result = write_story(store, settings, store_story(store, story_id), force=True)
+        assert not set(analysed) & set(texts)  # no stored sentence analysed again
+        after = store.get_post(story_id)
+        assert after.content_hash == before.content_hash  # the same post
+        assert result.story_id == story_id
+        monkeypatch.undo()
+        clear_token_cache()
+        assert [list(m) for m in tokenize_many(texts)] == loaded
+
+
+def store_story(store: Store, story_id: str):
+    from sokbo.models import Story
+
+    return Story(id=story_id, articles=tuple(store.story_articles(story_id)))
