@@ -51,6 +51,7 @@ class Settings:
     # usable sentences a story needs for the full and the compact post shape (sokbo.shapes)
     min_sentences_full: int = 10
     min_sentences_compact: int = 6
+    max_sources: int = 12                  # articles of one story a post is written from
     store_url: str = ""                    # postgresql://… state server; empty: OUT/sokbo.db
     jobs: int = 0                          # worker processes for extraction; 0: one per core
 
@@ -265,6 +266,7 @@ def _validate(raw: dict[str, Any], config_path: Path | None) -> Settings:
         **_card_and_site(r),
         min_sentences_full=min_full,
         min_sentences_compact=min_compact,
+        max_sources=r.whole("post", "max_sources", 0, 10_000),
         **_store_and_jobs(r),
     )
 

@@ -157,6 +157,7 @@ def writer_options(settings: Settings):  # -> WriterOptions
         image_alt=settings.image_alt,
         min_sentences_full=settings.min_sentences_full,
         min_sentences_compact=settings.min_sentences_compact,
+        max_sources=settings.max_sources,
     )
 
 
@@ -416,6 +417,7 @@ def write_story(store: Store, settings: Settings, story: Story, *,
     from sokbo.render import RenderOptions
     from sokbo.render.card import ensure_card, is_card
     from sokbo.write import write_post
+    from sokbo.write.gather import gather_articles
 
     fmt = settings.format
     ihash = input_hash(story.articles, fmt)
@@ -427,8 +429,8 @@ def write_story(store: Store, settings: Settings, story: Story, *,
                           record.title_origin)
     if draft is not None and (draft.story_id, draft.input_hash) != (story.id, ihash):
         draft = None
-    if draft is None:
-        store.load_morphs(story.articles)  # stored sentences are not analysed again
+    if draft is None:  # the writer's stored sentences are not analysed again
+        store.load_morphs(gather_articles(story, settings.max_sources).articles)
     written = draft.written if draft is not None else write_post(
         story, writer_options(settings), slug=store.story_slug(story.id), tags=topic_tags(story))
     morphs = store.morphs_to_keep(story.articles, draft.morphs if draft is not None else None)
@@ -580,6 +582,11 @@ def lint_post(post: Post, text: str, fmt: str, story: Story, options: RenderOpti
     """
     from sokbo.render import render_post
 
+    # checked against the articles the post was written from (its sources), as it says
+    used = {s.article_id for s in post.sources}
+    if used and len(used) < len(story.articles):
+        story = dataclasses.replace(
+            story, articles=tuple(a for a in story.articles if a.id in used))
     # the linter reads the reference (Jekyll) structure, whatever format is written
     lint_text_ = text if fmt == "jekyll" else render_post(post, "jekyll", options)[1]
     findings, _ = lint_rendered(lint_text_, story)

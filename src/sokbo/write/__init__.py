@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sokbo.errors import DraftError
 from sokbo.models import Card, Post, Section, Story
+from sokbo.write.gather import gather_articles
 from sokbo.write.layout import lay_out
 from sokbo.write.options import WriterOptions
 from sokbo.write.order import choose_spine, lead_with_answer, lead_with_claim, order_sentences
@@ -76,7 +77,13 @@ def _speakers(sentences) -> list[str]:
 
 def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
                tags: Sequence[str] = ()) -> Post:
-    """Write the post for a story; DraftError only when no article has a usable sentence."""
+    """Write the post for a story; DraftError only when no article has a usable sentence.
+
+    A story of more than ``options.max_sources`` articles is written from that many of them
+    (``gather_articles``); the post's sources are the articles read.
+    """
+    first = story.first_published  # the story's, even when its first article is not read
+    story = gather_articles(story, options.max_sources)
     material = prepare_story(story)
     cands = material.cands
     if not cands:
@@ -140,7 +147,6 @@ def write_post(story: Story, options: WriterOptions, *, slug: str | None = None,
                           *(s.text for sec in sections for p in sec.paragraphs for s in p)])
     title = supported_title(story, title, body_text, options.title_max_chars)
     excerpt = shorten_speakers(post_sentences(cands, plan.excerpt, "excerpt", keep=3))
-    first = story.first_published
     date = (first.astimezone(KST) if first else datetime.now(KST)).replace(microsecond=0)
     return Post(
         story_id=story.id,

@@ -12,6 +12,8 @@ class WriterOptions:
     image: str = ""
     image_alt: str = ""
     max_sentences: int = 16
+    # articles of one story the writer reads (sokbo.write.gather); 0: all of them
+    max_sources: int = 12
     # usable sentences a story needs for each post shape (see sokbo.shapes); fewer gives the
     # next smaller shape, down to a brief post for a story of one sentence
     min_sentences_full: int = 10
