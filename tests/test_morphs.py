@@ -6,7 +6,13 @@ import shutil
 import pytest
 
 from sokbo.korean import kiwi as kiwi_mod
-from sokbo.korean.kiwi import clear_token_cache, pack_morphs, tokenize_many, unpack_morphs
+from sokbo.korean.kiwi import (
+    clear_token_cache,
+    note_derived,
+    pack_morphs,
+    tokenize_many,
+    unpack_morphs,
+)
 from sokbo.pipeline import write_story
 from sokbo.store import Store
 
@@ -27,6 +33,20 @@ def test_packed_morphs_read_back_as_kiwi_analysed_them() -> None:
     assert unpack_morphs(SENTENCES, packed)
     assert kiwi_mod._TOKEN_CACHE.keys() >= set(SENTENCES)
     assert [list(m) for m in tokenize_many(SENTENCES)] == fresh
+
+
+def test_texts_made_of_a_sentence_are_kept_with_it_once_analysed() -> None:
+    clear_token_cache()
+    made = "서울시는 3일 한강 공원 세 곳에 야간 쉼터를 새로 열었습니다."
+    never = "서울시는 3일"
+    note_derived(SENTENCES[0], [made, never])
+    fresh = list(tokenize_many([made])[0])
+    packed = pack_morphs(SENTENCES[:2])
+    clear_token_cache()
+    assert unpack_morphs(SENTENCES[:2], packed)
+    assert made in kiwi_mod._TOKEN_CACHE  # analysed: kept
+    assert never not in kiwi_mod._TOKEN_CACHE  # never analysed: not analysed to keep it
+    assert list(tokenize_many([made])[0]) == fresh
 
 
 @pytest.mark.parametrize("bad", ["", "not base64!", pack_morphs(["다른 문장입니다."])])

@@ -64,15 +64,28 @@ def source_file(ctx: Any) -> Path:
 
 
 def morphs_file(sources: str) -> Path:
-    """Beside the sources pickle: each text's sentences as Kiwi analysed them
-    (``pack_morphs``), which a run keeps with every article it writes a post from."""
+    """Beside the sources pickle: each text's sentences as Kiwi analysed them, and the texts
+    the writer made of them (``pack_morphs``), which a run keeps with every article it writes
+    a post from: here each text's post is written alone to make them."""
     path = Path(sources).with_name("morphs.pkl")
     if not path.is_file():
+        from sokbo.errors import SokboError
         from sokbo.korean.kiwi import clear_token_cache, pack_morphs
+        from sokbo.models import Article, Sentence, Story
+        from sokbo.write import WriterOptions, write_post
 
         out = []
-        for _, _, _, sentences, _ in _sources(sources):
-            out.append(pack_morphs([t for t, _, _ in json.loads(sentences)]))
+        for k, (title, text, outlet, sentences, _) in enumerate(_sources(sources)):
+            article = Article(
+                id=f"m{k}", url=f"https://s.example/{k}", title=title, outlet=outlet,
+                published=None, text=text, sentences=tuple(
+                    Sentence(text=t, source_id=f"m{k}", index=i, start=a, end=b)
+                    for i, (t, a, b) in enumerate(json.loads(sentences))))
+            try:
+                write_post(Story(id=f"s{k}", articles=(article,)), WriterOptions())
+            except SokboError:
+                pass  # no post from it alone: its sentences are kept all the same
+            out.append(pack_morphs([s.text for s in article.sentences]))
             clear_token_cache()
         path.write_bytes(pickle.dumps(out))
     return path

@@ -7,7 +7,7 @@ import json
 import threading
 import zlib
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sokbo.errors import NlpError
 
@@ -90,24 +90,55 @@ def tokenize(text: str) -> list[Morph]:
 def clear_token_cache() -> None:
     """Forget cached analyses (benchmarks time a cold pass)."""
     _TOKEN_CACHE.clear()
+    _DERIVED.clear()
+
+
+# A source sentence → the texts the writer made of it (restyled to 합쇼체, its day named):
+# analysed as the sentence is, and kept with it, since the same sentence gives the same texts
+# each time its story is written again.
+_DERIVED: dict[str, tuple[str, ...]] = {}
+
+
+def note_derived(source: str, texts: Iterable[str]) -> None:
+    """Remember texts made of a source sentence (``pack_morphs`` keeps their analyses)."""
+    made = tuple(dict.fromkeys((*_DERIVED.get(source, ()),
+                                *(t for t in texts if t and t != source))))
+    if not made:
+        return
+    if source not in _DERIVED and len(_DERIVED) >= TOKEN_CACHE_SIZE:
+        for old in list(_DERIVED)[: len(_DERIVED) // 2]:
+            del _DERIVED[old]
+    _DERIVED[source] = made
 
 
 # -- analyses kept in the store (``article_morphs``): a sentence is analysed once, ever --------
 
-MORPHS_VERSION = "1"
+MORPHS_VERSION = "2"
+
+
+def _row(text: str, morphs: Sequence[Morph]) -> list[list[Any]]:
+    return [[m.tag, m.start, m.len] if text[m.start:m.end] == m.form
+            else [m.tag, m.start, m.len, m.form] for m in morphs]
+
+
+def _morphs(text: str, row: Sequence[Sequence[Any]]) -> list[Morph]:
+    return [Morph(m[3] if len(m) > 3 else text[m[1]:m[1] + m[2]], m[0], m[1], m[2])
+            for m in row]
 
 
 def pack_morphs(texts: Sequence[str]) -> str:
-    """The morphemes of each text (analysed now if not cached), as one compact string.
+    """The morphemes of each text (analysed now if not cached), and of the texts made of
+    them that were analysed (``note_derived``), as one compact string.
 
     A form equal to the text it covers is not repeated (most are); zlib and base64 make it
     about the size of the text itself, and plain text for any database.
     """
-    rows = []
-    for text, morphs in zip(texts, tokenize_many(list(texts)), strict=True):
-        rows.append([[m.tag, m.start, m.len] if text[m.start:m.end] == m.form
-                     else [m.tag, m.start, m.len, m.form] for m in morphs])
-    raw = json.dumps([MORPHS_VERSION, rows], ensure_ascii=False, separators=(",", ":"))
+    texts = list(texts)
+    rows = [_row(t, m) for t, m in zip(texts, tokenize_many(texts), strict=True)]
+    own = set(texts)
+    made = [d for t in texts for d in _DERIVED.get(t, ()) if d in _TOKEN_CACHE and d not in own]
+    extra = [[d, _row(d, _TOKEN_CACHE[d])] for d in dict.fromkeys(made)]
+    raw = json.dumps([MORPHS_VERSION, rows, extra], ensure_ascii=False, separators=(",", ":"))
     return base64.b64encode(zlib.compress(raw.encode("utf-8"))).decode("ascii")
 
 
@@ -115,20 +146,19 @@ def unpack_morphs(texts: Sequence[str], packed: str) -> bool:
     """Put the morphemes ``pack_morphs`` stored for these texts in the cache; False (and
     nothing cached) when they do not belong to these texts or are of another version."""
     try:
-        version, rows = json.loads(zlib.decompress(base64.b64decode(packed)))
+        version, rows, extra = json.loads(zlib.decompress(base64.b64decode(packed)))
     except (ValueError, zlib.error):
         return False
     if version != MORPHS_VERSION or len(rows) != len(texts):
         return False
     todo = {}
-    for text, row in zip(texts, rows, strict=True):
+    for text, row in [*zip(texts, rows, strict=True), *extra]:
         if text in _TOKEN_CACHE:
             continue
-        morphs = [Morph(m[3] if len(m) > 3 else text[m[1]:m[1] + m[2]], m[0], m[1], m[2])
-                  for m in row]
+        morphs = _morphs(text, row)
         if any(m.end > len(text) for m in morphs):
             return False
         todo[text] = morphs
-    _make_room(texts, len(todo))
+    _make_room([*texts, *todo], len(todo))
     _TOKEN_CACHE.update(todo)
     return True

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sokbo.korean.clean import hangul_ratio
-from sokbo.korean.kiwi import tokenize, tokenize_many
+from sokbo.korean.kiwi import note_derived, tokenize, tokenize_many
 from sokbo.korean.style import ends_inside_quote
 from sokbo.models import Article, Sentence, Slot, Story
 from sokbo.write import refer
@@ -276,6 +276,8 @@ def prepare_story(story: Story) -> Material:
         c.previous = where.get(prev)
         where[s.id] = len(cands)
         cands.append(c)
+    for c in cands:  # kept with the sentence's own analysis (korean.kiwi.pack_morphs)
+        note_derived(c.sentence.text, (c.text, c.standalone or ""))
     subheads: list[str] = []
     for article in story.articles:
         firsts = [c.sentence.index for c in cands if c.sentence.source_id == article.id]
