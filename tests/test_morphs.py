@@ -49,6 +49,16 @@ def test_texts_made_of_a_sentence_are_kept_with_it_once_analysed() -> None:
     assert list(tokenize_many([made])[0]) == fresh
 
 
+def test_packing_analyses_nothing_new() -> None:
+    clear_token_cache()
+    tokenize_many(SENTENCES[:1])
+    packed = pack_morphs(SENTENCES[:3])
+    assert set(kiwi_mod._TOKEN_CACHE) == {SENTENCES[0]}
+    clear_token_cache()
+    assert unpack_morphs(SENTENCES[:3], packed)
+    assert set(kiwi_mod._TOKEN_CACHE) == {SENTENCES[0]}
+
+
 @pytest.mark.parametrize("bad", ["", "not base64!", pack_morphs(["다른 문장입니다."])])
 def test_morphs_of_other_texts_are_not_used(bad: str) -> None:
     clear_token_cache()

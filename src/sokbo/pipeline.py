@@ -429,11 +429,12 @@ def write_story(store: Store, settings: Settings, story: Story, *,
                           record.title_origin)
     if draft is not None and (draft.story_id, draft.input_hash) != (story.id, ihash):
         draft = None
-    if draft is None:  # the writer's stored sentences are not analysed again
-        store.load_morphs(gather_articles(story, settings.max_sources).articles)
+    read = gather_articles(story, settings.max_sources).articles  # what the writer reads
+    if draft is None:  # its stored sentences are not analysed again
+        store.load_morphs(read)
     written = draft.written if draft is not None else write_post(
         story, writer_options(settings), slug=store.story_slug(story.id), tags=topic_tags(story))
-    morphs = store.morphs_to_keep(story.articles, draft.morphs if draft is not None else None)
+    morphs = store.morphs_to_keep(read, draft.morphs if draft is not None else None)
     options = RenderOptions(cta_text=settings.cta_text, cta_url=settings.cta_url,
                             template_dir=settings.template_dir)
     for attempt in itertools.count(1):

@@ -113,7 +113,7 @@ def note_derived(source: str, texts: Iterable[str]) -> None:
 
 # -- analyses kept in the store (``article_morphs``): a sentence is analysed once, ever --------
 
-MORPHS_VERSION = "2"
+MORPHS_VERSION = "3"
 
 
 def _row(text: str, morphs: Sequence[Morph]) -> list[list[Any]]:
@@ -127,14 +127,16 @@ def _morphs(text: str, row: Sequence[Sequence[Any]]) -> list[Morph]:
 
 
 def pack_morphs(texts: Sequence[str]) -> str:
-    """The morphemes of each text (analysed now if not cached), and of the texts made of
-    them that were analysed (``note_derived``), as one compact string.
+    """The morphemes of each text this process analysed, and of the texts made of them that
+    it analysed (``note_derived``), as one compact string; a text never analysed (the writer
+    never reads a sentence too short or not Korean) is kept as not analysed, and not
+    analysed to keep it.
 
     A form equal to the text it covers is not repeated (most are); zlib and base64 make it
     about the size of the text itself, and plain text for any database.
     """
     texts = list(texts)
-    rows = [_row(t, m) for t, m in zip(texts, tokenize_many(texts), strict=True)]
+    rows = [_row(t, _TOKEN_CACHE[t]) if t in _TOKEN_CACHE else None for t in texts]
     own = set(texts)
     made = [d for t in texts for d in _DERIVED.get(t, ()) if d in _TOKEN_CACHE and d not in own]
     extra = [[d, _row(d, _TOKEN_CACHE[d])] for d in dict.fromkeys(made)]
@@ -153,7 +155,7 @@ def unpack_morphs(texts: Sequence[str], packed: str) -> bool:
         return False
     todo = {}
     for text, row in [*zip(texts, rows, strict=True), *extra]:
-        if text in _TOKEN_CACHE:
+        if row is None or text in _TOKEN_CACHE:
             continue
         morphs = _morphs(text, row)
         if any(m.end > len(text) for m in morphs):
