@@ -583,13 +583,18 @@ def _filler_post(closing: str) -> str:
         ("## 이용 안내\n\n대여소 위치는 앱에서 확인할 수 있다고 시는 밝혔습니다.\n\n"
          "이용자들은 헬멧 착용에 노력을 기울여야 합니다. 모두가 질서를 지킨다면 더 쾌적한 도시가 "
          "될 수 있을 것입니다.\n\n이용 요금은 1시간에 1천 원입니다.\n", [13]),
+        # the last paragraph: a generality and an appeal to the reader
+        ("## 이용 안내\n\n대여소 위치는 앱에서 확인할 수 있다고 시는 밝혔습니다.\n\n"
+         "이처럼 새 자전거는 시민들에게 큰 즐거움을 줍니다. 이제 여러분도 한빛바이크를 타 보세요!\n",
+         [13]),
         # near misses: a sentence of the paragraph or the section is a fact
         ("## 이용 안내\n\n대여소 위치는 앱에서 확인할 수 있다고 시는 밝혔습니다.\n\n"
          "이용자들은 헬멧 착용에 노력을 기울여야 합니다. 시는 다음 달 1일부터 헬멧을 빌려줍니다.\n\n"
          "이용 요금은 1시간에 1천 원입니다.\n", []),
         ("## 결론\n\n고장 원인을 밝혀낸 정비팀은 부품 500개를 바꿨습니다. 시민의 관심이 필요합니다.\n", []),
     ],
-    ids=["section-before-a-break", "hollow-paragraph", "near-miss-paragraph", "near-miss-section"],
+    ids=["section-before-a-break", "hollow-paragraph", "appeal-at-the-end", "near-miss-paragraph",
+         "near-miss-section"],
 )
 def test_filler_paragraphs_and_sections(closing: str, lines: list[int]) -> None:
     result = lint_text(_filler_post(closing), profile="auto", markdown=True, select=["SB109"])

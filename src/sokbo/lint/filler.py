@@ -16,14 +16,16 @@ from dataclasses import dataclass, field
 
 from sokbo.lint.blocks import Block
 from sokbo.lint.context import Context, _split_run, line_location
+from sokbo.lint.leaks import model_chat
 from sokbo.lint.nlp import tag
 from sokbo.lint.rules import Hit, rule
 from sokbo.notices import is_notice
 
-# sentences of advice, hope, praise or vague consequence
+# sentences of advice, hope, praise, appeal or vague consequence
 _VAGUE = re.compile(
     r"(해야|[가-힣]야 ?(합니다|한다|할 |하며|하고|하는)|필요(합니다|가 있|하다|하며|하고|할 것|합|성)"
-    r"|중요(합니다|하다|한 |성|합)|바랍니다|바란다|기원합니다"
+    r"|중요(합니다|하다|한 |성|합)|바랍니다|바란다|기원합니다|보세요|하세요|주세요|부탁드립니다"
+    r"|^결론적으로"
     r"|기대(됩니다|합니다|된다|한다|해 ?봅니다|를 모으)|것입니다|것이다|지켜봐야|주목(해야|할 필요|받고)"
     r"|노력(해야|이 필요|하고 있습니다|하고 있음)|힘써야|수 있습니다|수 있을 것|역할을|기여(할|하고)"
     r"|영향을 미(칠|치)|필수적"
@@ -83,8 +85,10 @@ def _units(blocks: list[Block]) -> tuple[list[_Unit], list[_Unit]]:
 
 
 def _specific(ctx: Context, sentence: str) -> bool:
-    """A figure, a quote or a report of what someone said or did: what filler never has."""
+    """A figure, a quote or a report of what someone said or did: what filler never has
+    (and the model's chat, no filler but another defect)."""
     return (bool(_QUOTE.search(sentence) or _REPORTS.search(sentence))
+            or model_chat(sentence)  # the model's chat with its user is SB105's
             or sentence.rstrip().endswith("?")  # a question is SB105's, not a platitude
             or any(tag(t) == "SN" or (tag(t) == "SL" and len(t.form) >= 2)
                    or tag(t) == "W_SERIAL"  # a phone number

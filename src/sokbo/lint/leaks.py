@@ -33,6 +33,11 @@ _SETTINGS = re.compile(r"(?i)\b(top[ _-]?p|top[ _-]?k|temperature|beam_width|max
 _ASKS = re.compile(r"어떻게 (생각하(시나요|십니까|세요)|보시나요|보십니까)\s*\??$|(으로|로) 보시나요\??$")
 
 
+def model_chat(text: str) -> bool:
+    """Whether a sentence is the model talking to its user (SB105's; no other rule's)."""
+    return bool(_CHAT.search(text))
+
+
 def _texts(ctx: Context, roles: tuple[str, ...] | None = None) -> list[LintSentence]:
     return [s for s in ctx.post.sentences if roles is None or s.role in roles]
 
