@@ -628,3 +628,17 @@ def test_a_sentence_that_only_points_at_other_text(sentence: str, found: bool) -
             f"한빛시가 공공자전거 1천 대를 추가로 도입한다고 22일 밝혔습니다. {sentence}\n")
     result = lint_text(post, profile="auto", markdown=True, select=["SB104"])
     assert bool(result.findings) is found, [f.to_dict() for f in result.findings]
+
+
+@pytest.mark.parametrize(("closing", "found"), [
+    # the title's topic in Latin letters, named again, is no fact
+    ("AI 자전거는 시민의 삶을 바꾸는 중요한 수단입니다. 앞으로 AI 기술에 대한 관심이 필요합니다.", True),
+    # near miss: a name in Latin letters the title does not carry is one
+    ("AI 자전거는 시민의 삶을 바꾸는 중요한 수단입니다. 모든 자전거에 GPS 단말기를 달아야 합니다.", False),
+])
+def test_filler_naming_the_titles_topic_again(closing: str, found: bool) -> None:
+    post = ("---\ntitle: 한빛시 AI 공공자전거 도입\n---\n\n## 공공자전거\n\n"
+            "한빛시가 AI 공공자전거 1천 대를 도입한다고 22일 밝혔습니다.\n\n"
+            f"## 결론\n\n{closing}\n")
+    result = lint_text(post, profile="auto", markdown=True, select=["SB109"])
+    assert bool(result.findings) is found, [f.to_dict() for f in result.findings]

@@ -90,9 +90,21 @@ def _specific(ctx: Context, sentence: str) -> bool:
     return (bool(_QUOTE.search(sentence) or _REPORTS.search(sentence))
             or model_chat(sentence)  # the model's chat with its user is SB105's
             or sentence.rstrip().endswith("?")  # a question is SB105's, not a platitude
-            or any(tag(t) == "SN" or (tag(t) == "SL" and len(t.form) >= 2)
-                   or tag(t) == "W_SERIAL"  # a phone number
+            or any(tag(t) == "SN" or tag(t) == "W_SERIAL"  # a figure, a phone number
+                   or (tag(t) == "SL" and len(t.form) >= 2
+                       and t.form.lower() not in _title_words(ctx))
                    for t in ctx.tokens(sentence)))
+
+
+def _title_words(ctx: Context) -> set[str]:
+    """The title's words in Latin letters: the post's topic (DEI, AI), no fact when the
+    text names it again, as a new name in Latin letters (GEFS, CCTV) would be."""
+    memo = ctx.memo.get("filler-title-words")
+    if memo is None:
+        title = next((s.text for s in ctx.post.sentences if s.role == "title"), "")
+        memo = ctx.memo["filler-title-words"] = {
+            t.form.lower() for t in ctx.tokens(title) if tag(t) == "SL"} if title else set()
+    return memo
 
 
 def _vague_share(sentences: list[str]) -> float:
