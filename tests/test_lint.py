@@ -642,3 +642,18 @@ def test_filler_naming_the_titles_topic_again(closing: str, found: bool) -> None
             f"## 결론\n\n{closing}\n")
     result = lint_text(post, profile="auto", markdown=True, select=["SB109"])
     assert bool(result.findings) is found, [f.to_dict() for f in result.findings]
+
+
+@pytest.mark.parametrize(("body", "shown"), [
+    # CommonMark closes no bold run after punctuation before a letter: the asterisks show
+    ("시는 **'한빛바이크'**를 새로 들였습니다.", ["**'한빛바이크'**"]),
+    ("<p>시는 [한빛바이크](https://news.example/bike)를 새로 들였습니다.</p>",
+     ["[한빛바이크](https://news.example/bike)"]),
+    # near misses: Markdown a renderer reads
+    ("시는 **한빛바이크**를 새로 들였습니다.", []),
+    ("시는 [한빛바이크](https://news.example/bike)를 새로 들였습니다.", []),
+])
+def test_markdown_the_reader_would_see(body: str, shown: list[str]) -> None:
+    post = f"---\ntitle: 한빛시 공공자전거\n---\n\n## 소식\n\n{body}\n"
+    result = lint_text(post, profile="auto", markdown=True, select=["SB308"])
+    assert [f.quote for f in result.findings] == shown

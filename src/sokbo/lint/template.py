@@ -91,9 +91,9 @@ def check_tables(ctx: Context) -> Iterator[Hit]:
 # kramdown read no Markdown, and a bold run closed before a letter after punctuation
 # (**'이름'**은) does not close in CommonMark: the reader sees the asterisks
 _MARKDOWN_LEFT = re.compile(
-    r"\*\*[^*\n]*[^*\s]\*\*"                            # **bold**
-    r"|(?:^|\n)[ \t]*#{1,6}[ \t]+\S"                        # ## heading
-    r"|\[[^\]\n]+\]\((?:https?://|/)[^)\s]*\)"               # [text](url)
+    r"\*\*[^*\n]*[^*\s]\*\*"                        # **bold**
+    r"|(?:^|\n)[ \t]*#{1,6}[ \t]+\S"                # ## heading
+    r"|\[[^\]\n]+\]\((?:https?://|/)[^)\s]*\)"      # [text](url)
 )
 # every element HTML defines, with the obsolete ones blogs still write
 HTML_ELEMENTS = frozenset("""
