@@ -221,9 +221,9 @@ def run_pipeline(
     return report
 
 
-# stories drafted ahead in the worker processes at a time (bounds the drafts held in memory),
-# and the fewest worth starting the workers for (each loads Python and Kiwi: ~2 s)
-DRAFT_BATCH = 32
+# stories drafted ahead in the worker processes (bounds the drafts held in memory), and the
+# fewest worth starting the workers for when extraction did not start them (~1 s each)
+DRAFT_AHEAD = 16
 DRAFT_LEAST = 6
 
 
@@ -234,34 +234,73 @@ def write_stories(store: Store, settings: Settings, stories: list[tuple[Story, S
     """Write each story's post in order (``run`` and ``backfill``); a story that cannot be
     written keeps its articles, and every story leaves the pending list once handled.
 
-    With ``workers``, the stories' posts are drafted ahead in the worker processes (written,
-    rendered, linted, title card drawn: :func:`draft_story`), a batch at a time; this process
-    then places, stores and writes them in order, exactly as without workers.
+    With ``workers``, the posts of the next stories are drafted in the worker processes
+    while this one places, stores and writes them in order, exactly as without workers
+    (written, rendered, linted, title card drawn: :func:`draft_story`).
     """
     from sokbo.cluster.stored import story_done
 
-    drafts: dict[str, Draft | None] = {}
-    for n, (story, stored) in enumerate(stories, 1):
-        if should_stop is not None and should_stop():
-            report.stopped = True  # the rest stay pending in the store for the next run
-            break
-        if workers is not None and (n - 1) % DRAFT_BATCH == 0:
-            drafts = draft_ahead(store, settings, [s for s, _ in stories[n - 1:][:DRAFT_BATCH]],
-                                 workers)
-        if progress:
-            progress(f"writing {story.articles[0].title[:30]}", n, len(stories))
-        try:
-            with store.story_lock(story.id):
-                result = write_story(store, settings, story, draft=drafts.pop(story.id, None))
-        except DraftError as e:
-            report.errors.append(str(e))
-            with store.transaction() as db:
-                for a in story.articles:
-                    store.upsert_article(db, a, None)
+    ahead = _Drafts(store, settings, [s for s, _ in stories], workers)
+    try:
+        for n, (story, stored) in enumerate(stories, 1):
+            if should_stop is not None and should_stop():
+                report.stopped = True  # the rest stay pending in the store for the next run
+                break
+            draft = ahead.take(n - 1)
+            if progress:
+                progress(f"writing {story.articles[0].title[:30]}", n, len(stories))
+            try:
+                with store.story_lock(story.id):
+                    result = write_story(store, settings, story, draft=draft)
+            except DraftError as e:
+                report.errors.append(str(e))
+                with store.transaction() as db:
+                    for a in story.articles:
+                        store.upsert_article(db, a, None)
+                story_done(store, stored)
+                continue
             story_done(store, stored)
-            continue
-        story_done(store, stored)
-        report.posts.append(result)
+            report.posts.append(result)
+    finally:
+        ahead.cancel()
+
+
+class _Drafts:
+    """The drafts of the next DRAFT_AHEAD stories, computed by the workers in their order of
+    need; with one job (or too few stories to start workers for), none."""
+
+    def __init__(self, store: Store, settings: Settings, stories: Sequence[Story],
+                 workers: Workers | None) -> None:
+        self.store, self.settings, self.stories = store, settings, stories
+        self.on = workers is not None and workers.jobs > 1 and (
+            workers.started or len(stories) >= DRAFT_LEAST)
+        self.workers = workers
+        self.futures: dict[int, Any] = {}
+        self.next = 0
+
+    def take(self, k: int) -> Draft | None:
+        if not self.on:
+            return None
+        while self.next < min(len(self.stories), k + DRAFT_AHEAD):
+            self._submit(self.next)
+            self.next += 1
+        future = self.futures.pop(k, None)
+        return future.result() if future is not None else None
+
+    def _submit(self, k: int) -> None:
+        """Story ``k``'s draft, unless its stored post is up to date (nothing to write)."""
+        story = self.stories[k]
+        record = self.store.get_post(story.id)
+        if record is None or record.input_hash != input_hash(story.articles,
+                                                             self.settings.format):
+            assert self.workers is not None
+            self.futures[k] = self.workers.submit(draft_story, self.settings, story,
+                                                  self.store.story_slug(story.id))
+
+    def cancel(self) -> None:
+        for future in self.futures.values():
+            future.cancel()
+        self.futures.clear()
 
 
 def group_fresh(
@@ -387,21 +426,6 @@ def draft_story(settings: Settings, story: Story, slug: str | None) -> Draft | N
                                       for a in story.articles})
     except Exception:  # noqa: BLE001 - drafting ahead is an optimisation: write_story reports
         return None
-
-
-def draft_ahead(store: Store, settings: Settings, stories: Sequence[Story],
-                workers: Workers) -> dict[str, Draft | None]:
-    """Drafts of the stories whose post must be written, computed by the workers (none with
-    one job: the stories are then written one by one, as always)."""
-    if workers.jobs == 1:
-        return {}
-    todo = []
-    for story in stories:
-        record = store.get_post(story.id)
-        if record is None or record.input_hash != input_hash(story.articles, settings.format):
-            todo.append((settings, story, store.story_slug(story.id)))
-    drafts = workers.map(draft_story, todo, least=DRAFT_LEAST)
-    return {args[1].id: d for args, d in zip(todo, drafts, strict=True)}
 
 
 def write_story(store: Store, settings: Settings, story: Story, *,

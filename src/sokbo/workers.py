@@ -6,17 +6,23 @@ its clustering terms, in this process or in a worker. Results come back in submi
 so a run gives the same articles, in the same order, whatever the number of workers; the store
 is only ever written by the main process.
 
-Workers are started (``spawn``: nothing of the parent is inherited) only when a batch is large
-enough to repay their start-up (a Python import and a Kiwi load, about 2 s each); a `watch`
-run adding a few articles extracts them in place.
+Workers are forked from a server process (``forkserver``) that imported sokbo's pipeline
+modules once (extraction, writer, linter, renderer, title cards: ``PRELOAD``), so a worker
+starts in milliseconds instead of importing them again; it then loads its own Kiwi (~1 s,
+the workers in parallel). The server is started from a clean interpreter, never forked from
+the main process (whose threads and open store must not be copied), and lives as long as
+the main process: a `watch` loop forks each run's workers from the same server. Kiwi is not
+loaded in the server: kiwipiepy's analyser keeps a thread whose batch calls hang in a forked
+copy. A batch too small to repay starting workers is extracted in place.
 """
 from __future__ import annotations
 
 import logging
 import traceback
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sokbo.errors import SokboError
@@ -24,13 +30,25 @@ from sokbo.errors import SokboError
 if TYPE_CHECKING:
     from sokbo.models import Article
 
-__all__ = ["Job", "Outcome", "WorkerFailure", "Workers", "run_job"]
+__all__ = ["PRELOAD", "Job", "Outcome", "WorkerFailure", "Workers", "run_job"]
 
 log = logging.getLogger(__name__)
 
 # a batch smaller than this is extracted in place: starting workers would cost more
 MIN_PARALLEL = 24
 Terms = tuple[tuple[str, int], ...]
+# imported once by the fork server, so that no worker imports them again (~2 s of CPU each):
+# what a job or a draft (``pipeline.draft_story``) imports, lazily or not; a name that cannot
+# be imported is skipped. Kiwi is not built here (see above).
+PRELOAD = (
+    "sokbo.workers", "sokbo.pipeline", "sokbo.ingest", "sokbo.extract", "sokbo.sources",
+    "sokbo.cluster.terms", "sokbo.korean.sentences", "sokbo.korean.transcript", "sokbo.write",
+    "sokbo.write.salience", "sokbo.lint", "sokbo.lint.markdown", "sokbo.render",
+    "sokbo.render.hugo", "sokbo.render.card", "sokbo.topic", "sokbo.edits",
+    "numpy", "scipy.sparse", "sklearn.feature_extraction.text", "jinja2", "html5lib",
+    "html5lib.treebuilders.etree", "trafilatura", "PIL.Image", "PIL.ImageDraw",
+    "PIL.ImageFont",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +148,12 @@ class Workers:
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
         self._pool: ProcessPoolExecutor | None = None
+        if self.jobs > 1:
+            _start_server()  # its imports overlap this process's reading
+
 
     def run(self, jobs: Sequence[Job]) -> list[Outcome]:
-        if self.jobs == 1 or len(jobs) < MIN_PARALLEL:
+        if self.jobs == 1 or (len(jobs) < MIN_PARALLEL and not self.started):
             return [run_job(j, local=True) for j in jobs]
         pool = self._start()
         chunk = max(1, min(16, len(jobs) // (self.jobs * 4)))
@@ -140,24 +161,31 @@ class Workers:
 
     def map(self, fn: Any, args: Sequence[tuple[Any, ...]], *, least: int = MIN_PARALLEL
             ) -> list[Any]:
-        """``fn(*a)`` for each ``a`` (a top-level function), in order; in place with one job
-        or fewer than ``least`` calls."""
-        if self.jobs == 1 or len(args) < least:
+        """``fn(*a)`` for each ``a`` (a top-level function), in order; in place with one job,
+        or with fewer than ``least`` calls when the workers are not running yet."""
+        if self.jobs == 1 or (len(args) < least and not self.started):
             return [fn(*a) for a in args]
         pool = self._start()
         return list(pool.map(_call, [(fn, a) for a in args]))
 
+    def submit(self, fn: Any, *args: Any) -> Future[Any]:
+        """``fn(*args)`` (a top-level function) in a worker; a future of its result."""
+        return self._start().submit(fn, *args)
+
+    @property
+    def started(self) -> bool:
+        """The worker processes run (a later small batch is cheap to give them)."""
+        return self._pool is not None
+
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            from multiprocessing import get_context
-
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs,
-                                             mp_context=get_context("spawn"),
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context(),
                                              initializer=_warm)
         return self._pool
 
     def close(self) -> None:
         if self._pool is not None:
+            _account(self._pool)
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
@@ -166,3 +194,59 @@ class Workers:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# CPU seconds and peak RSS of the worker processes this process ran, and of the fork server:
+# they are not its children (the server's), so its own resource counters never see them
+USAGE: dict[str, float] = {"workers_cpu_seconds": 0.0, "workers_peak_rss_mb": 0.0,
+                           "server_cpu_seconds": 0.0, "server_peak_rss_mb": 0.0}
+
+
+def _account(pool: ProcessPoolExecutor) -> None:
+    """Add the pool's workers (still running: read before they exit) to ``USAGE``."""
+    from multiprocessing import forkserver
+
+    for pid in list(getattr(pool, "_processes", None) or ()):
+        cpu, rss = _proc_usage(pid)
+        USAGE["workers_cpu_seconds"] += cpu
+        USAGE["workers_peak_rss_mb"] = max(USAGE["workers_peak_rss_mb"], rss)
+    server = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if server:
+        USAGE["server_cpu_seconds"], rss = _proc_usage(server)
+        USAGE["server_peak_rss_mb"] = max(USAGE["server_peak_rss_mb"], rss)
+
+
+def _proc_usage(pid: int) -> tuple[float, float]:
+    """(user + system CPU seconds, peak RSS in MB) of a running process; zeros if gone."""
+    import os
+
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        cpu = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+        rss = 0.0
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                rss = int(line.split()[1]) / 1024
+        return cpu, rss
+    except (OSError, ValueError, IndexError):
+        return 0.0, 0.0
+
+
+def _start_server() -> None:
+    """Start the fork server now (it imports ``PRELOAD`` while this process goes on)."""
+    from multiprocessing import forkserver
+
+    try:
+        _context()
+        forkserver.ensure_running()
+    except (OSError, ValueError) as e:  # no fork server here: the pool says why, later
+        log.debug("fork server not started early: %s", e)
+
+
+def _context() -> Any:
+    """The fork server's context, its preload set (once: the server is process-wide)."""
+    from multiprocessing import get_context
+
+    ctx = get_context("forkserver")
+    ctx.set_forkserver_preload(list(PRELOAD))
+    return ctx

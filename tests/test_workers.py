@@ -1,0 +1,47 @@
+"""Worker processes (`--jobs N`): forked from a server that imported the pipeline once."""
+from __future__ import annotations
+
+import os
+import sys
+
+from sokbo import workers
+from sokbo.workers import Job, Workers
+
+
+def _state(module: str) -> tuple[int, bool, bool]:
+    """In a worker: its pid, whether ``module`` was imported before this job, whether Kiwi
+    is loaded (the worker's start-up loads it)."""
+    from sokbo.korean import kiwi
+
+    return os.getpid(), module in sys.modules, kiwi._load.cache_info().currsize == 1
+
+
+def test_workers_start_with_the_pipeline_imported_and_kiwi_loaded() -> None:
+    assert "sokbo.write" in workers.PRELOAD and "sokbo.lint" in workers.PRELOAD
+    with Workers(2) as pool:
+        pid, imported, kiwi = pool.submit(_state, "sokbo.write").result(timeout=120)
+        assert pid != os.getpid()
+        assert imported, "the fork server imported the writer before forking the worker"
+        assert kiwi
+
+
+def test_a_job_in_a_worker_gives_what_it_gives_in_place(demo_dir) -> None:
+    from sokbo.ingest import article_from_file
+
+    jobs = [Job("file", str(p), (p, None)) for p in sorted(demo_dir.glob("*.html"))[:3]]
+    in_place = Workers(1).run(jobs)
+    with Workers(2) as pool:
+        remote = [pool.submit(workers._run_remote, j).result(timeout=120) for j in jobs]
+    assert [o.article for o in remote] == [o.article for o in in_place]
+    assert [o.terms for o in remote] == [o.terms for o in in_place]
+    assert in_place[0].article == article_from_file(jobs[0].args[0]) and in_place[0].terms
+
+
+def test_worker_usage_is_counted() -> None:
+    before = dict(workers.USAGE)
+    with Workers(2) as pool:
+        pool.submit(_state, "sokbo").result(timeout=120)
+    # the workers loaded Kiwi (CPU) and hold it (memory); the server imported the pipeline
+    assert workers.USAGE["workers_cpu_seconds"] > before["workers_cpu_seconds"]
+    assert workers.USAGE["workers_peak_rss_mb"] > 100
+    assert workers.USAGE["server_cpu_seconds"] > 0
