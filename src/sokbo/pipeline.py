@@ -8,11 +8,11 @@ import dataclasses
 import itertools
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from sokbo.config import Settings
 from sokbo.errors import DraftError, SokboError
@@ -37,6 +37,10 @@ ANY_TIME_HOURS = 24 * 366 * 100
 
 @dataclass(slots=True)
 class PostResult:
+    """A story's post as a run left it. ``articles`` are its sources' headlines
+    (:class:`sokbo.sources.Headline`: no text, so that a long run's report does not hold
+    every article read; the store has them whole)."""
+
     story_id: str
     title: str
     path: Path
@@ -201,21 +205,25 @@ def run_pipeline(
         read = read_inputs(settings, inputs, store, progress=progress, should_stop=should_stop,
                            workers=workers)
         fresh = read.articles
-        report.errors.extend(read.errors)
-        report.fetch_stats = read.stats
-        if read.stopped:
-            report.stopped = True  # unwritten articles are read again next run
-            return report
-        report.articles_read = len(fresh)
-        known = store.article_hashes(fresh)  # what is stored of them, not the whole store
-        report.articles_new = sum(1 for a in fresh if a not in known)
-        report.articles_changed = sum(
-            1 for a in fresh.values() if a.id in known and known[a.id][0] != a.content_hash
-        )
-        stories = group_fresh(store, settings, fresh, known, progress=progress,
-                              terms=read.terms)
-        write_stories(store, settings, stories, report, progress=progress,
-                      should_stop=should_stop, workers=workers)
+        try:
+            report.errors.extend(read.errors)
+            report.fetch_stats = read.stats
+            if read.stopped:
+                report.stopped = True  # unwritten articles are read again next run
+                return report
+            report.articles_read = len(fresh)
+            known = store.article_hashes(fresh)  # what is stored of them, not the whole store
+            report.articles_new = sum(1 for a in fresh if a not in known)
+            report.articles_changed = sum(
+                1 for a in fresh.headlines()
+                if a.id in known and known[a.id][0] != a.content_hash
+            )
+            stories = group_fresh(store, settings, fresh, known, progress=progress,
+                                  terms=read.terms)
+            write_stories(store, settings, stories, report, progress=progress,
+                          should_stop=should_stop, workers=workers)
+        finally:
+            fresh.close()
     if preview:
         report.site_index = build_preview(settings)
     return report
@@ -227,7 +235,8 @@ DRAFT_AHEAD = 16
 DRAFT_LEAST = 6
 
 
-def write_stories(store: Store, settings: Settings, stories: list[tuple[Story, StoredStory]],
+def write_stories(store: Store, settings: Settings,
+                  stories: Sequence[tuple[Story, StoredStory]],
                   report: RunReport, *, progress: Progress | None = None,
                   should_stop: Callable[[], bool] | None = None,
                   workers: Workers | None = None) -> None:
@@ -240,12 +249,15 @@ def write_stories(store: Store, settings: Settings, stories: list[tuple[Story, S
     """
     from sokbo.cluster.stored import story_done
 
-    ahead = _Drafts(store, settings, [s for s, _ in stories], workers)
+    from sokbo.korean.kiwi import clear_token_cache
+
+    ahead = _Drafts(store, settings, stories, workers)
     try:
-        for n, (story, stored) in enumerate(stories, 1):
+        for n in range(1, len(stories) + 1):
             if should_stop is not None and should_stop():
                 report.stopped = True  # the rest stay pending in the store for the next run
                 break
+            story, stored = stories[n - 1]
             draft = ahead.take(n - 1)
             if progress:
                 progress(f"writing {story.articles[0].title[:30]}", n, len(stories))
@@ -259,6 +271,9 @@ def write_stories(store: Store, settings: Settings, stories: list[tuple[Story, S
                         store.upsert_article(db, a, None)
                 story_done(store, stored)
                 continue
+            finally:
+                # a story's sentences are analysed for it alone: the next story's are others
+                clear_token_cache()
             story_done(store, stored)
             report.posts.append(result)
     finally:
@@ -269,8 +284,8 @@ class _Drafts:
     """The drafts of the next DRAFT_AHEAD stories, computed by the workers in their order of
     need; with one job (or too few stories to start workers for), none."""
 
-    def __init__(self, store: Store, settings: Settings, stories: Sequence[Story],
-                 workers: Workers | None) -> None:
+    def __init__(self, store: Store, settings: Settings,
+                 stories: Sequence[tuple[Story, StoredStory]], workers: Workers | None) -> None:
         self.store, self.settings, self.stories = store, settings, stories
         self.on = workers is not None and workers.jobs > 1 and (
             workers.started or len(stories) >= DRAFT_LEAST)
@@ -289,7 +304,7 @@ class _Drafts:
 
     def _submit(self, k: int) -> None:
         """Story ``k``'s draft, unless its stored post is up to date (nothing to write)."""
-        story = self.stories[k]
+        story = self.stories[k][0]
         record = self.store.get_post(story.id)
         if record is None or record.input_hash != input_hash(story.articles,
                                                              self.settings.format):
@@ -306,34 +321,44 @@ class _Drafts:
 def group_fresh(
     store: Store,
     settings: Settings,
-    fresh: dict[str, Article],
+    fresh: Mapping[str, Article],
     known: dict[str, tuple[str, str | None]],
     *,
     progress: Progress | None = None,
-    terms: dict[str, Any] | None = None,
-) -> list[tuple[Story, StoredStory]]:
+    terms: Mapping[str, Any] | None = None,
+) -> Sequence[tuple[Story, StoredStory]]:
     """The stories to write this run: those holding an article read now, and those whose
     articles changed since their post was written (``cluster.stored`` keeps them pending).
 
     Stories are a pure function of the stored articles (``sokbo.cluster``); only their names
     carry history: a story keeps the id of the posted story most of its articles came from,
-    so a post is updated in place, never posted twice.
+    so a post is updated in place, never posted twice. Clustering and naming need only the
+    articles' headlines and terms: each story's articles are read whole (from ``fresh`` or
+    the store) when it is written (:class:`StoryList`).
     """
     from sokbo.cluster import DEFAULT_IDF_DAYS, article_order
     from sokbo.cluster.stored import assign_stories, story_done
+    from sokbo.sources import ArticleSpool, headline
 
+    if isinstance(fresh, ArticleSpool):  # the texts only where terms must be computed
+        light = [h if fresh.has_terms(h.id) else fresh[h.id] for h in fresh.headlines()]
+    else:
+        light = list(fresh.values())
     grouped = assign_stories(
-        store, list(fresh.values()), threshold=settings.cluster_threshold,
+        store, light, threshold=settings.cluster_threshold,
         window_hours=settings.cluster_window_hours, idf_days=DEFAULT_IDF_DAYS,
         progress=progress, terms=terms,
     )
-    wanted = [i for s in grouped.stories for i in s.article_ids if i not in fresh]
-    stored = {a.id: a for a in store.load_articles(wanted)} if wanted else {}
+    heads = {a.id: headline(a) for a in light}
+    del light
+    wanted = [i for s in grouped.stories for i in s.article_ids if i not in heads]
+    for start in range(0, len(wanted), 500):
+        heads.update((a.id, headline(a)) for a in store.load_articles(wanted[start:start + 500]))
     known.update(store.article_hashes(wanted))  # their stories' names
     taken: set[str] = set()
     out = []
     for group in grouped.stories:
-        articles = [fresh.get(i) or stored.get(i) for i in group.article_ids]
+        articles = [heads.get(i) for i in group.article_ids]
         present = sorted((a for a in articles if a is not None), key=article_order)
         if not present:  # analysed once, never stored, not read again: nothing to write
             story_done(store, group)
@@ -341,7 +366,47 @@ def group_fresh(
         sid = story_name(store, present, known, taken)
         taken.add(sid)
         out.append((Story(id=sid, articles=tuple(present)), group))
-    return out
+    return StoryList(store, fresh, out)
+
+
+class StoryList(Sequence["tuple[Story, StoredStory]"]):
+    """Stories named from their articles' headlines; ``[k]`` gives story k with its articles
+    whole, read from the run's articles or the store (the last few are kept: a story is
+    drafted ahead, then written)."""
+
+    KEEP = DRAFT_AHEAD + 2
+
+    def __init__(self, store: Store, fresh: Mapping[str, Article],
+                 plans: list[tuple[Story, StoredStory]]) -> None:
+        from collections import OrderedDict
+
+        self.store, self.fresh, self.plans = store, fresh, plans
+        self._kept: OrderedDict[int, tuple[Story, StoredStory]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self.plans)
+
+    @overload
+    def __getitem__(self, k: int) -> tuple[Story, StoredStory]: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> Sequence[tuple[Story, StoredStory]]: ...
+
+    def __getitem__(self, k: int | slice) -> Any:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        k = range(len(self))[k]
+        if k not in self._kept:
+            plan, group = self.plans[k]
+            ids = [a.id for a in plan.articles]
+            stored = {a.id: a for a in self.store.load_articles(
+                [i for i in ids if i not in self.fresh])}
+            whole = tuple(self.fresh[i] if i in self.fresh else stored[i] for i in ids)
+            self._kept[k] = (Story(id=plan.id, articles=whole), group)
+            while len(self._kept) > self.KEEP:
+                self._kept.popitem(last=False)
+        self._kept.move_to_end(k)
+        return self._kept[k]
 
 
 def story_name(store: Store, articles: Sequence[Article],
@@ -426,6 +491,10 @@ def draft_story(settings: Settings, story: Story, slug: str | None) -> Draft | N
                                       for a in story.articles})
     except Exception:  # noqa: BLE001 - drafting ahead is an optimisation: write_story reports
         return None
+    finally:
+        from sokbo.korean.kiwi import clear_token_cache
+
+        clear_token_cache()  # the next draft is another story's: a worker holds one at a time
 
 
 def write_story(store: Store, settings: Settings, story: Story, *,
@@ -449,7 +518,7 @@ def write_story(store: Store, settings: Settings, story: Story, *,
     if not force and record and record.input_hash == ihash:
         restore_post_file(store, settings, record)
         return PostResult(story.id, record.title, settings.out_dir / record.path, "unchanged",
-                          None, list(story.articles), record.status, record.findings,
+                          None, _headlines(story), record.status, record.findings,
                           record.title_origin)
     if draft is not None and (draft.story_id, draft.input_hash) != (story.id, ihash):
         draft = None
@@ -504,7 +573,13 @@ def write_story(store: Store, settings: Settings, story: Story, *,
         ensure_card(settings.out_dir, post, settings.card_theme,
                     drawn=draft.card if draft is not None else None)
     return PostResult(story.id, post.title, path, "updated" if record else "new", post,
-                      list(story.articles), status, findings, title_origin)
+                      _headlines(story), status, findings, title_origin)
+
+
+def _headlines(story: Story) -> list[Article]:
+    from sokbo.sources import headline
+
+    return [headline(a) for a in story.articles]
 
 
 def restore_post_file(store: Store, settings: Settings, record: PostRecord) -> None:

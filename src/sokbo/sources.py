@@ -15,11 +15,14 @@ minutes costs one request per unchanged feed and none per stored article:
 
 Extraction and analysis (Kiwi) run as jobs (``sokbo.workers``) in ``settings.workers``
 processes; their results are taken in reading order, so the run is the same with any number.
+The articles read are kept on disk (:class:`ArticleSpool`) until their story is written: a
+first run of 10,000 articles holds their headlines in memory, not their texts and terms.
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+import pickle
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -37,7 +40,7 @@ if TYPE_CHECKING:
     from sokbo.ingest import FeedItem
     from sokbo.workers import Job, Outcome, Workers
 
-__all__ = ["ReadResult", "format_summary", "make_fetcher", "read_inputs"]
+__all__ = ["ArticleSpool", "Headline", "ReadResult", "headline", "format_summary", "make_fetcher", "read_inputs"]
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +63,107 @@ def _new_stats() -> dict[str, int]:
     return {"fetched": 0, "not_modified": 0, "unchanged": 0, "failed": 0}
 
 
+@dataclass(frozen=True, slots=True)
+class Headline(Article):
+    """What a run keeps in memory of an article read (everything but its text and
+    sentences, which the spool holds): enough to count, cluster (with its terms) and name
+    stories. Its ``content_hash`` is the full article's."""
+
+    full_hash: str = ""
+
+    @property
+    def content_hash(self) -> str:
+        return self.full_hash
+
+
+def headline(article: Article) -> Headline:
+    """The article without its text and sentences (the same object if it is one already)."""
+    if isinstance(article, Headline):
+        return article
+    return Headline(article.id, article.url, article.title, article.outlet, article.published,
+                    "", (), article.image, article.category, full_hash=article.content_hash)
+
+
+class ArticleSpool(Mapping[str, Article]):
+    """The articles of a run, id → :class:`Article`, kept in an unnamed temporary file (gone
+    when closed or when the process ends); each is read back when asked for. ``terms`` maps
+    an id to its clustering terms (read back the same way)."""
+
+    def __init__(self) -> None:
+        import tempfile
+
+        self._file = tempfile.TemporaryFile(prefix="sokbo-articles-")
+        self._at: dict[str, tuple[int, int, Headline]] = {}
+        self.terms: Mapping[str, Any] = _SpooledTerms(self)
+
+    def put(self, article: Article, terms: Any = None) -> None:
+        data = pickle.dumps((article, terms), protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.seek(0, 2)
+        where = self._file.tell()
+        self._file.write(data)
+        head = headline(article)
+        self._at[article.id] = (where, len(data), head) if terms is not None else \
+            (where, -len(data), head)  # negative: stored without terms
+
+    def _read(self, article_id: str) -> tuple[Article, Any]:
+        where, size, _ = self._at[article_id]
+        self._file.seek(where)
+        article, terms = pickle.loads(self._file.read(abs(size)))
+        return article, terms
+
+    def __getitem__(self, article_id: str) -> Article:
+        return self._read(article_id)[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._at
+
+    def headlines(self) -> list[Article]:
+        """Every article without its text (see :class:`Headline`), in reading order."""
+        return [head for _, _, head in self._at.values()]
+
+    def has_terms(self, article_id: str) -> bool:
+        return self._at[article_id][1] > 0
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class _SpooledTerms(Mapping[str, Any]):
+    def __init__(self, spool: ArticleSpool) -> None:
+        self._spool = spool
+
+    def __getitem__(self, article_id: str) -> Any:
+        if not self._spool.has_terms(article_id):
+            raise KeyError(article_id)
+        return self._spool._read(article_id)[1]
+
+    def __iter__(self) -> Iterator[str]:
+        return (i for i in self._spool if self._spool.has_terms(i))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._spool and self._spool.has_terms(str(article_id))
+
+
 @dataclass(slots=True)
 class ReadResult:
-    articles: dict[str, Article] = field(default_factory=dict)
+    articles: ArticleSpool = field(default_factory=ArticleSpool)
     errors: list[str] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=_new_stats)
     stopped: bool = False  # should_stop() said so before every input was read
-    terms: dict[str, Any] = field(default_factory=dict)  # article id → clustering terms
+
+    @property
+    def terms(self) -> Mapping[str, Any]:
+        """article id → clustering terms (computed with the extraction)."""
+        return self.articles.terms
 
 
 def make_fetcher(settings: Settings) -> Fetcher:
@@ -193,9 +290,7 @@ class _Reader:
         if article.published is not None and article.published.utcoffset() is None:
             # Korean sources rarely state a zone; every stored time is zone-aware (KST).
             article = replace(article, published=article.published.replace(tzinfo=KST))
-        self.result.articles[article.id] = article
-        if terms is not None:
-            self.result.terms[article.id] = terms
+        self.result.articles.put(article, terms)
 
     def stored_url(self, article_id: str) -> str | None:
         return self.store.article_url(article_id)
