@@ -152,9 +152,11 @@ def bench_editor(as_json: bool, shared_dir: str | None, limit: int | None,
               help="Only these parts (default: all; `cluster` is the first).")
 @click.option("--work", type=click.Path(file_okay=False), default=None,
               help="Folder for the temporary stores (default: the system's temp folder).")
+@click.option("--first-articles", type=click.IntRange(1), default=10_000, show_default=True,
+              help="Articles of the `first` part's first run.")
 @handle_errors
 def bench_scale(as_json: bool, shared_dir: str | None, sizes: str, per_day: int,
-                parts: tuple[str, ...], work: str | None) -> None:
+                parts: tuple[str, ...], work: str | None, first_articles: int) -> None:
     """Scaling: stores of 1,000 / 10,000 / 100,000 synthetic articles built from the
     data/clusters texts; for each, clustering everything from scratch and adding 20 articles
     (time, peak RSS), the fitted growth exponent, and sokbo 0.1's one-pass clustering beside it.
@@ -175,6 +177,6 @@ def bench_scale(as_json: bool, shared_dir: str | None, sizes: str, per_day: int,
     report = run_scale_bench(
         find_shared(shared_dir), sizes=counts, per_day=per_day, parts=parts or tuple(PARTS),
         work=Path(work) if work else None,
-        progress=lambda line: click.echo(line, err=True),
+        progress=lambda line: click.echo(line, err=True), first_articles=first_articles,
     )
     print_report(report, as_json, tables, notes)

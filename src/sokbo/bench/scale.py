@@ -14,8 +14,12 @@ process's high-water mark) is its own. Parts:
   exponent of the time to add 20 fitted over the sizes, sokbo 0.1's one-pass linkage at the
   sizes that fit in memory (the baseline, same process model), and a check that the stories
   after the additions equal the stories of clustering everything at once.
+- ``run``, ``e2e``, ``first``, ``backfill``: whole runs (``bench.scale_run``): adding 20
+  articles as the store grows, the Kiwi-only ratio and the `--jobs 2` speed-up, a first run of
+  10,000 articles (peak RSS of every process, `--jobs 1` and `--jobs 2`), Ray backfill.
 
-A part receives a :class:`ScaleContext` (the analysed source texts, the sizes, a work folder).
+A part receives a :class:`ScaleContext` (the source texts' terms, the sizes, a work folder).
+The texts are analysed once, as a run stores them (extracted, cleaned: the usable ones).
 """
 from __future__ import annotations
 
@@ -62,7 +66,8 @@ class ScaleContext:
     sizes: tuple[int, ...]
     per_day: int
     work: Path
-    shared: Path | None = None  # the shared/ folder (parts that analyse the texts themselves)
+    shared: Path | None = None  # the shared/ folder (parts that read the texts themselves)
+    first_articles: int = 10_000  # the `first` part's first run
 
 
 # -- building blocks (shared by parts) ----------------------------------------------------------
@@ -121,15 +126,15 @@ def fit_exponent(sizes: Sequence[float], seconds: Sequence[float]) -> float | No
     return round(sum((x - mx) * (y - my) for x, y in pairs) / var, 3) if var else None
 
 
-def analyse_sources(shared: Path) -> list[Any]:
-    """Kiwi terms of every text of data/clusters, as the store keeps them."""
-    import json
+def analyse_sources(shared: Path, work: Path) -> list[Any]:
+    """Kiwi terms of every usable text of data/clusters, as a run stores them: the one
+    analysis of the texts every part shares (``scale_run.source_file``, kept in ``work``)."""
+    import types
 
-    from sokbo.cluster.terms import count_terms, story_terms
+    from sokbo.bench import scale_run
 
-    path = data_path(shared, "clusters", "articles.jsonl")
-    rows = [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
-    return [count_terms(story_terms(r["title"], r["text"])) for r in rows]
+    ctx = types.SimpleNamespace(work=work, shared=shared)
+    return [row[4] for row in scale_run._sources(str(scale_run.source_file(ctx)))]
 
 
 # -- part: clustering ----------------------------------------------------------------------------
@@ -329,11 +334,12 @@ def _pipeline_parts() -> dict[str, Callable[[ScaleContext], dict[str, Any]]]:
     from sokbo.bench import scale_run
 
     return {"run": scale_run.run_part, "e2e": scale_run.e2e_part,
-            "backfill": scale_run.backfill_part}
+            "first": scale_run.first_part, "backfill": scale_run.backfill_part}
 
 
 # cluster: clustering alone; run: `sokbo run` adding 20 articles as the store grows; e2e: the
-# Kiwi-only ratio and --jobs 2; backfill: Ray, 1 vs 2 workers (see bench.scale_run)
+# Kiwi-only ratio and --jobs 2; first: a 10,000-article first run (peak RSS, --jobs 2);
+# backfill: Ray, 1 vs 2 workers (see bench.scale_run)
 PARTS: dict[str, Callable[[ScaleContext], dict[str, Any]]] = {"cluster": cluster_part,
                                                                **_pipeline_parts()}
 
@@ -342,7 +348,8 @@ PARTS: dict[str, Callable[[ScaleContext], dict[str, Any]]] = {"cluster": cluster
 
 def run_scale_bench(shared: Path, *, sizes: Sequence[int] = SIZES, per_day: int = PER_DAY,
                     parts: Sequence[str] = tuple(PARTS), work: Path | None = None,
-                    progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+                    progress: Callable[[str], None] | None = None,
+                    first_articles: int = 10_000) -> dict[str, Any]:
     """Every part at every size; one JSON-able dict."""
     from sokbo.errors import InputError
 
@@ -352,19 +359,21 @@ def run_scale_bench(shared: Path, *, sizes: Sequence[int] = SIZES, per_day: int 
                          f"(known: {', '.join(PARTS)})")
     if not sizes or min(sizes) < 1:
         raise InputError("sizes must be positive article counts")
-    t0 = time.perf_counter()
-    terms = analyse_sources(shared)
-    analysis_s = time.perf_counter() - t0
-    report: dict[str, Any] = {
-        "bench": "scale",
-        "data": str(data_path(shared, "clusters")),
-        "source_texts": len(terms),
-        "source_analysis_seconds": round(analysis_s, 1),
-        "sizes": list(sizes),
-        "per_day": per_day,
-    }
     with tempfile.TemporaryDirectory(prefix="sokbo-scale-", dir=work) as tmp:
-        ctx = ScaleContext(terms, tuple(sorted(sizes)), per_day, Path(tmp), shared)
+        t0 = time.perf_counter()
+        if progress:
+            progress("scale: analysing the source texts")
+        terms = analyse_sources(shared, Path(tmp))
+        report: dict[str, Any] = {
+            "bench": "scale",
+            "data": str(data_path(shared, "clusters")),
+            "source_texts": len(terms),
+            "source_analysis_seconds": round(time.perf_counter() - t0, 1),
+            "sizes": list(sizes),
+            "per_day": per_day,
+        }
+        ctx = ScaleContext(terms, tuple(sorted(sizes)), per_day, Path(tmp), shared,
+                           first_articles)
         for name in parts:
             if progress:
                 progress(f"scale: {name}")

@@ -1,5 +1,6 @@
 """`sokbo bench scale`, whole-pipeline parts: what a `sokbo run` costs as the store grows, the
-end-to-end ratio to a Kiwi-only pass, the speed-up of `--jobs 2`, and `sokbo backfill` on Ray.
+end-to-end ratio to a Kiwi-only pass, the speed-up of `--jobs 2`, the peak RSS of a first run
+of 10,000 articles (``first_lines`` says how they are made), and `sokbo backfill` on Ray.
 
 Stores are built fast, without Kiwi: every text of data/clusters is analysed once (sentences
 and clustering terms, as the store keeps them), and a store of N articles is N copies with new
@@ -10,7 +11,10 @@ cost, not the store's). The new articles of a measured run are the held-out text
 
 Each measured run is a real ``run_pipeline`` over a JSONL file of new articles (new URLs, times
 on the store's last day, so they meet its recent stories), in a fresh process (its own peak
-RSS), on one core (``jobs=1``) unless said otherwise, with the preview site.
+RSS), on one core (``jobs=1``) unless said otherwise, with the preview site. With `--jobs 2`
+the workers are forked by a fork server, not by the run's process: their CPU time and peak RSS
+are read from /proc before they exit (``sokbo.workers.USAGE``) and reported beside the run's.
+Every text of data/clusters is analysed once for the whole bench (``source_file``).
 """
 from __future__ import annotations
 
@@ -22,7 +26,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["backfill_part", "e2e_part", "run_part", "tables", "notes"]
+__all__ = ["backfill_part", "e2e_part", "first_lines", "first_part", "run_part", "speedup",
+           "tables", "notes", "two_core_estimate"]
 
 NEW = 20          # articles a measured run adds
 REPEAT = 2        # runs adding NEW articles at each size (the fastest is reported)
@@ -191,26 +196,58 @@ def _new_lines(sources: list[Any], after: int, per_day: int, count: int, tag: st
     return lines
 
 
-def _run(out: str, jsonl: str, jobs: int, preview: bool = True) -> dict[str, Any]:
-    """Child: `sokbo run` over one JSONL file (timed from the call, imports done before)."""
-    import sokbo.cluster.stored  # noqa: F401 - imports are not the run's time
-    import sokbo.write  # noqa: F401
-    from sokbo.config import load_settings
-    from sokbo.korean.kiwi import get_kiwi
-    from sokbo.pipeline import run_pipeline
-
+def _run(out: str, jsonl: str | list[str], jobs: int, preview: bool = True,
+         warm: bool = True) -> dict[str, Any]:
+    """Child: `sokbo run` over one JSONL file (or several). ``warm``: timed from the call, imports and Kiwi
+    loaded before (as in a `watch` process); else timed from the start, as a `sokbo run`
+    command is (imports, Kiwi and worker start-up included)."""
+    import os
     import resource
 
-    get_kiwi()  # a watch process has it loaded; its ~2 s load is not a run's cost
-    settings = load_settings().with_overrides(out_dir=Path(out), jobs=jobs)
     t0, c0 = time.perf_counter(), time.process_time()
-    report = run_pipeline(settings, [jsonl], preview=preview)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers, reaped by now
-    return {"seconds": round(time.perf_counter() - t0, 3),
-            "cpu_seconds": round(time.process_time() - c0, 3),
-            "workers_cpu_seconds": round(children.ru_utime + children.ru_stime, 3),
+    load = os.getloadavg()[0]
+    if warm:
+        import sokbo.cluster.stored  # noqa: F401 - imports are not the run's time
+        import sokbo.write  # noqa: F401
+        from sokbo.korean.kiwi import get_kiwi
+
+        get_kiwi()  # a watch process has it loaded; its ~2 s load is not a run's cost
+        t0, c0 = time.perf_counter(), time.process_time()
+    from sokbo import workers
+    from sokbo.config import load_settings
+    from sokbo.pipeline import run_pipeline
+
+    settings = load_settings().with_overrides(out_dir=Path(out), jobs=jobs)
+    report = run_pipeline(settings, [jsonl] if isinstance(jsonl, str) else jsonl,
+                          preview=preview)
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # reaped by now
+    usage = workers.USAGE  # the workers and their fork server are not this process's children
+    others = children.ru_utime + children.ru_stime + usage["workers_cpu_seconds"] + \
+        usage["server_cpu_seconds"]
+    return {"jobs": jobs, "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
+            "workers_cpu_seconds": round(others, 3),
+            "workers_peak_rss_mb": round(max(usage["workers_peak_rss_mb"],
+                                             usage["server_peak_rss_mb"]), 1),
+            "load_average": [round(load, 2), round(os.getloadavg()[0], 2)],
             "posts": len(report.posts), "errors": len(report.errors),
             "articles": report.articles_read}
+
+
+def two_core_estimate(run: dict[str, Any]) -> float:
+    """A run's time on two free cores from its CPU times: the busier core finishes last (this
+    process's own work, or half of all the work, whichever is longer). A lower bound: it
+    ignores the steps that wait for each other (start-up, clustering between extraction and
+    writing, the last story)."""
+    return max(run["cpu_seconds"], (run["cpu_seconds"] + run["workers_cpu_seconds"]) / 2)
+
+
+def speedup(one: dict[str, Any], two: dict[str, Any]) -> dict[str, Any]:
+    """`--jobs 2` over `--jobs 1`: measured wall time, and from CPU times (see above)."""
+    return {"wall": round(one["seconds"] / two["seconds"], 2),
+            "cpu_estimate": round((one["cpu_seconds"] + one["workers_cpu_seconds"])
+                                  / two_core_estimate(two), 2),
+            "load_average": [one["load_average"], two["load_average"]]}
 
 
 def _kiwi_only(jsonl: str) -> dict[str, Any]:
@@ -286,21 +323,86 @@ def e2e_part(ctx: Any) -> dict[str, Any]:
                      + "\n", "utf-8")
     kiwi = in_fresh_process(_kiwi_only, str(jsonl))
     one = in_fresh_process(_run, str(ctx.work / "e2e-1"), str(jsonl), 1)
-    two = in_fresh_process(_run, str(ctx.work / "e2e-2"), str(jsonl), 2)
-    # On a machine other work keeps busy, wall time is not what two free cores would give:
-    # from CPU times, two free cores finish when the busier of them does (the main process's
-    # own work, or half of all the work, whichever is longer; worker start-up included).
-    two_cores = max(two["cpu_seconds"], (two["cpu_seconds"] + two["workers_cpu_seconds"]) / 2)
+    # the --jobs pair: whole `sokbo run` processes, start-up included (workers pay theirs)
+    cold = {j: in_fresh_process(_run, str(ctx.work / f"e2e-cold-{j}"), str(jsonl), j, True,
+                                False) for j in (1, 2)}
+    gain = speedup(cold[1], cold[2])
     return {
-        "articles": E2E_ARTICLES, "kiwi_only": kiwi, "jobs_1": one, "jobs_2": two,
+        "articles": E2E_ARTICLES, "kiwi_only": kiwi, "jobs_1": one,
+        "jobs_1_cold": cold[1], "jobs_2_cold": cold[2],
         "ratio_to_kiwi_only": round(one["seconds"] / kiwi["seconds"], 2),
         "ratio_to_kiwi_only_cpu": round(one["cpu_seconds"] / kiwi["cpu_seconds"], 2),
-        "jobs_2_speedup": round(one["seconds"] / two["seconds"], 2),
-        "jobs_2_speedup_cpu_estimate": round(one["cpu_seconds"] / two_cores, 2),
+        "jobs_2_speedup": gain["wall"],
+        "jobs_2_speedup_cpu_estimate": gain["cpu_estimate"],
+        "jobs_2_load_average": gain["load_average"],
         "articles_per_second": {"kiwi_only": round(E2E_ARTICLES / kiwi["seconds"], 1),
                                 "jobs_1": round(E2E_ARTICLES / one["seconds"], 2),
-                                "jobs_2": round(E2E_ARTICLES / two["seconds"], 2)},
+                                "jobs_2": round(E2E_ARTICLES / cold[2]["seconds"], 2)},
     }
+
+
+# -- part: first (a first run of 10,000 articles: peak RSS, --jobs 2) ------------------------------
+
+FIRST_ARTICLES = 10_000
+# a text's later copies are titled as a news desk re-issues a story (종합 = roundup, N보 = N-th
+# report), so that their content hashes differ
+COPY_TAGS = ("", "[종합]", "[2보]", "[종합2보]", "[3보]", "[종합3보]")
+
+
+def first_lines(sources: list[Any], n: int, per_day: int) -> list[str]:
+    """``n`` distinct articles for a first run, from the analysed texts in file order.
+
+    Article k is text k mod T (T texts), copy c = k div T: a new URL, dated k × 86,400 /
+    ``per_day`` s after the start (300 a day: 10,000 articles span 33 days), and from the
+    second copy on its headline tagged as a re-issued report (COPY_TAGS, then "(c)"), so that
+    every input has its own URL and content hash. Neighbouring texts of the file stay
+    neighbours in time, so its same-event clusters still meet inside the clustering window;
+    a text's copies are T / ``per_day`` days apart (7 with 2,143 texts), beyond the 72-hour
+    window: each copy is news again, clustered with that copy's neighbours.
+    """
+    from datetime import datetime, timezone
+
+    from sokbo.bench.scale import START
+    from sokbo.cluster.terms import DAY_SECONDS
+    from sokbo.dates import KST
+
+    lines = []
+    for k in range(n):
+        c, i = divmod(k, len(sources))
+        title, text, outlet, _, _ = sources[i]
+        tag = COPY_TAGS[c] if c < len(COPY_TAGS) else f"[종합{c}보]"
+        at = datetime.fromtimestamp(START + k * DAY_SECONDS / per_day, timezone.utc)
+        lines.append(json.dumps({"title": f"{tag} {title}" if tag else title, "text": text,
+                                 "outlet": outlet, "url": f"https://first.example/{c}/{i}",
+                                 "published": at.astimezone(KST).isoformat()},
+                                ensure_ascii=False))
+    return lines
+
+
+def first_part(ctx: Any) -> dict[str, Any]:
+    """A first run of ``ctx.first_articles`` articles (default 10,000) on an empty store, with
+    `--jobs 1` and `--jobs 2`, each a whole `sokbo run` process: peak RSS of every process
+    (the run's, its workers', their fork server's), times, and the --jobs 2 speed-up."""
+    from sokbo.bench.scale import in_fresh_process
+
+    n = getattr(ctx, "first_articles", FIRST_ARTICLES)
+    sources = _sources(str(source_file(ctx)))
+    lines = first_lines(sources, n, ctx.per_day)
+    files = []  # a day's news a file (an input file may hold 20 MB)
+    for start in range(0, len(lines), ctx.per_day):
+        files.append(str(ctx.work / f"first-{start // ctx.per_day:03d}.jsonl"))
+        Path(files[-1]).write_text("\n".join(lines[start:start + ctx.per_day]) + "\n",
+                                   "utf-8")
+    del lines
+    runs = {j: in_fresh_process(_run, str(ctx.work / f"first-{j}"), files, j, True, False)
+            for j in (1, 2)}
+    for r in runs.values():
+        r["max_peak_rss_mb"] = max(r["peak_rss_mb"], r["workers_peak_rss_mb"])
+    gain = speedup(runs[1], runs[2])
+    return {"articles": n, "jobs_1": runs[1], "jobs_2": runs[2],
+            "peak_rss_mb": max(r["max_peak_rss_mb"] for r in runs.values()),
+            "jobs_2_speedup": gain["wall"], "jobs_2_speedup_cpu_estimate": gain["cpu_estimate"],
+            "jobs_2_load_average": gain["load_average"]}
 
 
 # -- part: backfill (Ray, 1 vs 2 workers) ----------------------------------------------------------
@@ -397,9 +499,21 @@ def notes(report: dict[str, Any]) -> list[str]:
         lines.append(
             f"first run of {e2e['articles']} articles: {e2e['ratio_to_kiwi_only']}× the "
             f"Kiwi-only pass (CPU {e2e['ratio_to_kiwi_only_cpu']}×; target ≤ 2.5), --jobs 2 "
-            f"{e2e['jobs_2_speedup']}× faster (from CPU times on two free cores: "
-            f"{e2e['jobs_2_speedup_cpu_estimate']}×; target ≥ 1.7); articles/s "
+            f"{e2e['jobs_2_speedup']}× faster as whole `sokbo run` processes (from CPU times "
+            f"on two free cores: {e2e['jobs_2_speedup_cpu_estimate']}×; target ≥ 1.7; load "
+            f"average before/after each: {e2e['jobs_2_load_average']}); articles/s "
             f"{e2e['articles_per_second']}; peak RSS {e2e['jobs_1']['peak_rss_mb']:.0f} MB")
+    first = report.get("first")
+    if first:
+        one, two = first["jobs_1"], first["jobs_2"]
+        lines.append(
+            f"first run of {first['articles']:,} articles: peak RSS {first['peak_rss_mb']:.0f}"
+            f" MB (target ≤ 700; --jobs 1 {one['peak_rss_mb']:.0f} MB; --jobs 2 main "
+            f"{two['peak_rss_mb']:.0f} MB, workers {two['workers_peak_rss_mb']:.0f} MB); "
+            f"--jobs 1 {one['seconds']:.0f} s ({one['cpu_seconds']:.0f} s CPU), --jobs 2 "
+            f"{two['seconds']:.0f} s: {first['jobs_2_speedup']}× (from CPU times: "
+            f"{first['jobs_2_speedup_cpu_estimate']}×; load average "
+            f"{first['jobs_2_load_average']}); posts {one['posts']} / {two['posts']}")
     bf = report.get("backfill")
     if bf:
         lines.append(
