@@ -220,6 +220,7 @@ def run_pipeline(
             )
             stories = group_fresh(store, settings, fresh, known, progress=progress,
                                   terms=read.terms)
+            release_memory()  # clustering's day blocks are gone: the writer gets their room
             write_stories(store, settings, stories, report, progress=progress,
                           should_stop=should_stop, workers=workers)
         finally:
@@ -227,6 +228,19 @@ def run_pipeline(
     if preview:
         report.site_index = build_preview(settings)
     return report
+
+
+def release_memory() -> None:
+    """Give freed memory back to the system (glibc keeps it for the process otherwise): a long
+    step's garbage must not stay in the peak RSS of the steps after it."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to give back this way
+        pass
 
 
 # stories drafted ahead in the worker processes (bounds the drafts held in memory), and the

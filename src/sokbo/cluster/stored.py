@@ -23,9 +23,10 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import sys
 import time as _time
 from collections import deque
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -114,32 +115,37 @@ def assign_stories(
         _backfill(store, {a.id for a in articles}, Params(threshold, window_hours, idf_days),
                   progress)
     known = _rows(store.db, [a.id for a in articles])
-    items: list[Item] = []
     hashes: dict[str, str] = {}
     dated: dict[str, str] = {}
     analysed = 0
-    for n, a in enumerate(articles, 1):
-        row = known.get(a.id)
-        if row is not None and row["content_hash"] == a.content_hash:
-            found = _terms_from_json(row["terms"])
-        elif terms is not None and a.id in terms:
-            found = terms[a.id]
-        else:
-            if progress:
-                progress(f"analysing {a.title[:30]}", n, len(articles))
-            found = count_terms(story_terms(a.title, a.text))
-            analysed += 1
-        when = article_time(a)
-        if when is not None:
-            at, how = epoch(when), "published" if a.published else "url"
-        elif row is not None:
-            at, how = row["time"], row["dated"]  # keep the day it was first seen
-        else:
-            at, how = noon_of(day_of(now)), "seen"
-        items.append(Item(a.id, at, found))
-        hashes[a.id] = a.content_hash
-        dated[a.id] = how
-    result = add_items(store, items, threshold=threshold, window_hours=window_hours,
+
+    def items() -> Iterator[Item]:
+        """Each article's item, made as add_items reads them (a chunk at a time: a first run
+        of 10,000 articles never holds all their terms at once)."""
+        nonlocal analysed
+        for n, a in enumerate(articles, 1):
+            row = known.get(a.id)
+            if row is not None and row["content_hash"] == a.content_hash:
+                found = _terms_from_json(row["terms"])
+            elif terms is not None and a.id in terms:
+                found = terms[a.id]
+            else:
+                if progress:
+                    progress(f"analysing {a.title[:30]}", n, len(articles))
+                found = count_terms(story_terms(a.title, a.text))
+                analysed += 1
+            when = article_time(a)
+            if when is not None:
+                at, how = epoch(when), "published" if a.published else "url"
+            elif row is not None:
+                at, how = row["time"], row["dated"]  # keep the day it was first seen
+            else:
+                at, how = noon_of(day_of(now)), "seen"
+            hashes[a.id] = a.content_hash
+            dated[a.id] = how
+            yield Item(a.id, at, found)
+
+    result = add_items(store, items(), threshold=threshold, window_hours=window_hours,
                        idf_days=idf_days, hashes=hashes, dated=dated, progress=progress)
     result.analysed = analysed
     return result
@@ -515,4 +521,5 @@ def _terms_to_json(terms: Terms) -> str:
 
 
 def _terms_from_json(text: str) -> Terms:
-    return tuple(map(tuple, json.loads(text)))  # type: ignore[arg-type]
+    # interned: a term shared by thousands of stored articles is one string in memory
+    return tuple((sys.intern(t), c) for t, c in json.loads(text))
