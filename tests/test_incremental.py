@@ -125,3 +125,23 @@ def test_the_preview_rewrites_only_the_pages_that_changed(tmp_path: Path, demo_r
     (out / "site" / "posts" / f"{first.id}.html").unlink()
     build_site(settings)  # a missing page is written again
     assert (out / "site" / "posts" / f"{first.id}.html").is_file()
+
+
+def test_a_long_run_reports_headlines_and_writes_the_same_posts(
+        tmp_path: Path, demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sokbo.pipeline
+
+    lines = _records(demo_dir, 1)
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text("\n".join(lines) + "\n", "utf-8")
+    whole = run_pipeline(_settings(tmp_path / "whole", jobs=1), [str(inputs)], preview=False)
+    monkeypatch.setattr(sokbo.pipeline, "REPORT_ARTICLES", len(lines) - 1)
+    long = run_pipeline(_settings(tmp_path / "long", jobs=1), [str(inputs)], preview=False)
+    assert _posts(tmp_path / "whole") == _posts(tmp_path / "long")
+    assert all(a.text and a.sentences for p in whole.posts for a in p.articles)
+    assert all(not a.text and not a.sentences for p in long.posts for a in p.articles)
+    assert [[(a.id, a.content_hash, a.outlet) for a in p.articles] for p in whole.posts] == \
+        [[(a.id, a.content_hash, a.outlet) for a in p.articles] for p in long.posts]
+    same = json.dumps(whole.to_dict()["posts"], ensure_ascii=False).replace(
+        str(tmp_path / "whole"), str(tmp_path / "long"))
+    assert same == json.dumps(long.to_dict()["posts"], ensure_ascii=False)

@@ -37,9 +37,9 @@ ANY_TIME_HOURS = 24 * 366 * 100
 
 @dataclass(slots=True)
 class PostResult:
-    """A story's post as a run left it. ``articles`` are its sources' headlines
-    (:class:`sokbo.sources.Headline`: no text, so that a long run's report does not hold
-    every article read; the store has them whole)."""
+    """A story's post as a run left it, with its source articles (in a run of more than
+    REPORT_ARTICLES articles, their headlines only: :class:`sokbo.sources.Headline`, no text,
+    so that a long run's report does not hold every article read; the store has them whole)."""
 
     story_id: str
     title: str
@@ -222,12 +222,17 @@ def run_pipeline(
                                   terms=read.terms)
             release_memory()  # clustering's day blocks are gone: the writer gets their room
             write_stories(store, settings, stories, report, progress=progress,
-                          should_stop=should_stop, workers=workers)
+                          should_stop=should_stop, workers=workers,
+                          whole_articles=len(fresh) <= REPORT_ARTICLES)
         finally:
             fresh.close()
     if preview:
         report.site_index = build_preview(settings)
     return report
+
+
+# a run reading more articles than this keeps only their headlines in its report
+REPORT_ARTICLES = 1_000
 
 
 def release_memory() -> None:
@@ -253,9 +258,10 @@ def write_stories(store: Store, settings: Settings,
                   stories: Sequence[tuple[Story, StoredStory]],
                   report: RunReport, *, progress: Progress | None = None,
                   should_stop: Callable[[], bool] | None = None,
-                  workers: Workers | None = None) -> None:
+                  workers: Workers | None = None, whole_articles: bool = True) -> None:
     """Write each story's post in order (``run`` and ``backfill``); a story that cannot be
     written keeps its articles, and every story leaves the pending list once handled.
+    ``whole_articles`` False: the report's posts keep their sources' headlines only.
 
     With ``workers``, the posts of the next stories are drafted in the worker processes
     while this one places, stores and writes them in order, exactly as without workers
@@ -289,6 +295,10 @@ def write_stories(store: Store, settings: Settings,
                 # a story's sentences are analysed for it alone: the next story's are others
                 clear_token_cache()
             story_done(store, stored)
+            if not whole_articles:
+                from sokbo.sources import headline
+
+                result.articles = [headline(a) for a in result.articles]
             report.posts.append(result)
     finally:
         ahead.cancel()
@@ -532,7 +542,7 @@ def write_story(store: Store, settings: Settings, story: Story, *,
     if not force and record and record.input_hash == ihash:
         restore_post_file(store, settings, record)
         return PostResult(story.id, record.title, settings.out_dir / record.path, "unchanged",
-                          None, _headlines(story), record.status, record.findings,
+                          None, list(story.articles), record.status, record.findings,
                           record.title_origin)
     if draft is not None and (draft.story_id, draft.input_hash) != (story.id, ihash):
         draft = None
@@ -587,13 +597,7 @@ def write_story(store: Store, settings: Settings, story: Story, *,
         ensure_card(settings.out_dir, post, settings.card_theme,
                     drawn=draft.card if draft is not None else None)
     return PostResult(story.id, post.title, path, "updated" if record else "new", post,
-                      _headlines(story), status, findings, title_origin)
-
-
-def _headlines(story: Story) -> list[Article]:
-    from sokbo.sources import headline
-
-    return [headline(a) for a in story.articles]
+                      list(story.articles), status, findings, title_origin)
 
 
 def restore_post_file(store: Store, settings: Settings, record: PostRecord) -> None:

@@ -45,7 +45,7 @@ PRELOAD = (
     "sokbo.cluster.terms", "sokbo.korean.sentences", "sokbo.korean.transcript", "sokbo.write",
     "sokbo.write.salience", "sokbo.lint", "sokbo.lint.markdown", "sokbo.render",
     "sokbo.render.hugo", "sokbo.render.card", "sokbo.topic", "sokbo.edits",
-    "numpy", "scipy.sparse", "sklearn.feature_extraction.text", "jinja2", "html5lib",
+    "numpy", "jinja2", "html5lib",
     "html5lib.treebuilders.etree", "trafilatura", "PIL.Image", "PIL.ImageDraw",
     "PIL.ImageFont",
 )
