@@ -6,6 +6,7 @@ with the day copied from the article), or leave it out; this module only finds t
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -161,23 +162,32 @@ def full_name_for(person: Person, texts: list[str]) -> str:
     if len(surname) > 1:  # a foreign surname: the article writes "파비오 모스카 교수"
         from sokbo.korean.kiwi import tokenize
 
-        foreign = re.compile(rf"(?<![가-힣])([가-힣]{{2,6}})\s{re.escape(surname)}\s"
-                             rf"(?:[가-힣A-Za-z·]+\s){{0,3}}\d?{re.escape(role)}")
+        foreign = _name_pattern(surname, role, foreign=True)
         for t in texts:
             m = foreign.search(t)
             # a given name, not a noun before a Korean full name ("화학과 이해신 교수")
             if m and [x.tag for x in tokenize(m.group(1))] == ["NNP"]:
                 return f"{m.group(1)} {surname}"
         return ""
-    pattern = re.compile(
-        rf"(?<![가-힣])({re.escape(surname)}[가-힣]{{1,3}})\s(?:[가-힣A-Za-z·]+\s){{0,3}}\d?"
-        rf"{re.escape(role)}"
-    )
+    pattern = _name_pattern(surname, role, foreign=False)
     for t in texts:
         m = pattern.search(t)
         if m:
             return m.group(1)
     return ""
+
+
+@functools.lru_cache(maxsize=2048)
+def _name_pattern(surname: str, role: str, *, foreign: bool) -> re.Pattern[str]:
+    """The full form of "surname role" (compiled once a process: stories name the same people
+    again and again, and Python's own cache of patterns holds only 512)."""
+    if foreign:
+        return re.compile(rf"(?<![가-힣])([가-힣]{{2,6}})\s{re.escape(surname)}\s"
+                          rf"(?:[가-힣A-Za-z·]+\s){{0,3}}\d?{re.escape(role)}")
+    return re.compile(
+        rf"(?<![가-힣])({re.escape(surname)}[가-힣]{{1,3}})\s(?:[가-힣A-Za-z·]+\s){{0,3}}\d?"
+        rf"{re.escape(role)}"
+    )
 
 
 def anonymous(person: Person) -> bool:
