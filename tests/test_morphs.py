@@ -119,3 +119,30 @@ def store_story(store: Store, story_id: str):
     from sokbo.models import Story
 
     return Story(id=story_id, articles=tuple(store.story_articles(story_id)))
+
+
+def test_posts_drafted_in_workers_keep_and_read_stored_analyses(tmp_path, demo_dir) -> None:
+    """Stories written again by worker processes (`--jobs 2`) read the stored analyses sent
+    with them, keep those of new articles, and write what one process writes."""
+    from test_incremental import _posts, _records
+
+    from sokbo.config import load_settings
+    from sokbo.pipeline import run_pipeline
+
+    lines = _records(demo_dir, 3)
+    half = tmp_path / "half.jsonl"
+    half.write_text("\n".join(lines[::2]) + "\n", "utf-8")
+    whole = tmp_path / "whole.jsonl"
+    whole.write_text("\n".join(lines) + "\n", "utf-8")
+    for jobs in (1, 2):
+        settings = load_settings().with_overrides(out_dir=tmp_path / f"jobs{jobs}", jobs=jobs)
+        for inputs in (half, whole):
+            report = run_pipeline(settings, [str(inputs)], preview=False)
+            assert not report.errors
+        with Store(settings.state) as store:
+            for p in report.posts:
+                read = [a for a in store.story_articles(p.story_id)
+                        if a.id in {s.article_id for s in store.load_post(
+                            store.get_post(p.story_id).id).sources}]
+                assert store.morphs_to_keep(read) == []  # every article read has them kept
+    assert _posts(tmp_path / "jobs1") == _posts(tmp_path / "jobs2")

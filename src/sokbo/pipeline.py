@@ -18,7 +18,7 @@ from sokbo.config import Settings
 from sokbo.errors import DraftError, SokboError
 from sokbo.fsutil import atomic_write_text, ensure_writable_dir, remove_stale_temp_files
 from sokbo.models import Article, Post, Story, content_hash
-from sokbo.store import PostRecord, Store
+from sokbo.store import PostRecord, Store, load_kept_morphs
 
 if TYPE_CHECKING:
     from sokbo.cluster.stored import StoredStory
@@ -333,8 +333,12 @@ class _Drafts:
         if record is None or record.input_hash != input_hash(story.articles,
                                                              self.settings.format):
             assert self.workers is not None
+            from sokbo.write.gather import gather_articles
+
+            read = gather_articles(story, self.settings.max_sources).articles
             self.futures[k] = self.workers.submit(draft_story, self.settings, story,
-                                                  self.store.story_slug(story.id))
+                                                  self.store.story_slug(story.id),
+                                                  self.store.kept_morphs(read))
 
     def cancel(self) -> None:
         for future in self.futures.values():
@@ -491,15 +495,19 @@ class Draft:
     morphs: dict[str, str] = field(default_factory=dict)  # article id → its sentences analysed
 
 
-def draft_story(settings: Settings, story: Story, slug: str | None) -> Draft | None:
+def draft_story(settings: Settings, story: Story, slug: str | None,
+                kept: dict[str, str] | None = None) -> Draft | None:
     """The pure part of :func:`write_story` (a worker job); None when it fails (the main
-    process then writes the story itself and reports why)."""
+    process then writes the story itself and reports why). ``kept``: the stored analyses
+    of the story's sentences (``Store.kept_morphs``)."""
     from sokbo.render import RenderOptions, render_post
     from sokbo.korean.kiwi import pack_morphs
     from sokbo.render.card import attach_card, card_hash, draw_card, fonts_available, is_card
     from sokbo.write import write_post
 
     try:
+        if kept:
+            load_kept_morphs(story.articles, kept)
         written = write_post(story, writer_options(settings), slug=slug, tags=topic_tags(story))
         options = RenderOptions(cta_text=settings.cta_text, cta_url=settings.cta_url,
                                 template_dir=settings.template_dir)

@@ -520,19 +520,17 @@ class Store:
             "ON CONFLICT(article_id) DO UPDATE SET content_hash=excluded.content_hash, "
             "morphs=excluded.morphs", list(rows))
 
-    def load_morphs(self, articles: Sequence[Article]) -> int:
-        """Put the kept sentence analyses of these articles in the process's Kiwi cache
-        (those kept for their present content); returns how many articles had them."""
-        from sokbo.korean.kiwi import unpack_morphs
-
+    def kept_morphs(self, articles: Sequence[Article]) -> dict[str, str]:
+        """The kept sentence analyses of these articles (``pack_morphs``, by article id),
+        those kept for their present content."""
         by_id = {a.id: a for a in articles}
-        loaded = 0
-        for r in self._morph_rows(list(by_id), ", morphs"):
-            a = by_id[r["article_id"]]
-            if r["content_hash"] == a.content_hash and unpack_morphs(
-                    [s.text for s in a.sentences], r["morphs"]):
-                loaded += 1
-        return loaded
+        return {r["article_id"]: r["morphs"] for r in self._morph_rows(list(by_id), ", morphs")
+                if r["content_hash"] == by_id[r["article_id"]].content_hash}
+
+    def load_morphs(self, articles: Sequence[Article]) -> int:
+        """Put the kept sentence analyses of these articles in the process's Kiwi cache;
+        returns how many articles had them."""
+        return load_kept_morphs(articles, self.kept_morphs(articles))
 
     def load_articles(self, ids: list[str] | None = None) -> list[Article]:
         if ids is None:
@@ -770,6 +768,15 @@ class Store:
             (rec.story_id, rec.target, rec.remote_id, rec.url, rec.modified, rec.fingerprint,
              rec.content_hash, rec.media_id, rec.media_hash, rec.remote_status, now_iso()),
         )
+
+
+def load_kept_morphs(articles: Sequence[Article], kept: Mapping[str, str]) -> int:
+    """Put kept sentence analyses (article id → ``pack_morphs``) in this process's Kiwi
+    cache (a worker's too); returns how many articles had them."""
+    from sokbo.korean.kiwi import unpack_morphs
+
+    return sum(1 for a in articles
+               if a.id in kept and unpack_morphs([s.text for s in a.sentences], kept[a.id]))
 
 
 def _article_from_row(r: sqlite3.Row) -> Article:
