@@ -7,6 +7,7 @@ import pytest
 
 from sokbo.korean import kiwi as kiwi_mod
 from sokbo.korean.kiwi import (
+    analysed_anew,
     clear_token_cache,
     note_derived,
     pack_morphs,
@@ -57,6 +58,23 @@ def test_packing_analyses_nothing_new() -> None:
     clear_token_cache()
     assert unpack_morphs(SENTENCES[:3], packed)
     assert set(kiwi_mod._TOKEN_CACHE) == {SENTENCES[0]}
+
+
+def test_what_is_analysed_anew_is_kept_again() -> None:
+    clear_token_cache()
+    tokenize_many(SENTENCES[:2])
+    assert analysed_anew(SENTENCES[:2])
+    pack_morphs(SENTENCES[:2])
+    assert not analysed_anew(SENTENCES[:2])
+    tokenize_many(SENTENCES[:2])  # from the cache: nothing new
+    assert not analysed_anew(SENTENCES[:2])
+    made = SENTENCES[0][:10]
+    note_derived(SENTENCES[0], [made])
+    tokenize_many([made])  # the writer made a new text of a kept sentence
+    assert analysed_anew(SENTENCES[:2])
+    packed = pack_morphs(SENTENCES[:2])
+    clear_token_cache()
+    assert unpack_morphs(SENTENCES[:2], packed) and made in kiwi_mod._TOKEN_CACHE
 
 
 @pytest.mark.parametrize("bad", ["", "not base64!", pack_morphs(["다른 문장입니다."])])

@@ -503,15 +503,21 @@ class Store:
     def morphs_to_keep(self, articles: Sequence[Article], packed: Mapping[str, str] | None = None
                        ) -> list[tuple[str, str, str]]:
         """Rows for :meth:`save_morphs`: the sentence analyses of those articles not kept for
-        their present content; ``packed`` (article id → ``pack_morphs``) when a worker made
-        them, else this process's (the writer has just made most of them)."""
-        from sokbo.korean.kiwi import pack_morphs
+        their present content, or to which this process added (the writer analysed a text
+        made of a sentence for the first time); ``packed`` (article id → ``pack_morphs``)
+        when a worker wrote the post: those it made are kept, and nothing else."""
+        from sokbo.korean.kiwi import analysed_anew, pack_morphs
 
         kept = {r["article_id"]: r["content_hash"]
                 for r in self._morph_rows([a.id for a in articles], "")}
-        return [(a.id, a.content_hash,
-                 (packed or {}).get(a.id) or pack_morphs([s.text for s in a.sentences]))
-                for a in articles if kept.get(a.id) != a.content_hash]
+        if packed is not None:
+            return [(a.id, a.content_hash, packed[a.id]) for a in articles if a.id in packed]
+        rows = []
+        for a in articles:
+            texts = [s.text for s in a.sentences]
+            if kept.get(a.id) != a.content_hash or analysed_anew(texts):
+                rows.append((a.id, a.content_hash, pack_morphs(texts)))
+        return rows
 
     def save_morphs(self, db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> None:
         """Keep sentence analyses: (article id, content hash, ``pack_morphs``) rows."""

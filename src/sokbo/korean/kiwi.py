@@ -56,6 +56,8 @@ class Morph(NamedTuple):
 # forgotten (the current story's sentences are the newest, and those asked for are kept).
 _TOKEN_CACHE: dict[str, list[Morph]] = {}
 TOKEN_CACHE_SIZE = 10_000
+# texts Kiwi analysed here and no ``pack_morphs`` has packed since (to keep in the store)
+_FRESH: set[str] = set()
 
 
 def _make_room(keep: Iterable[str], adding: int) -> None:
@@ -79,6 +81,9 @@ def tokenize_many(texts: list[str]) -> list[list[Morph]]:
         _make_room(texts, len(missing))
         for text, tokens in zip(missing, kiwi.tokenize(missing), strict=True):
             _TOKEN_CACHE[text] = [Morph(t.form, t.tag, t.start, t.len) for t in tokens]
+        if len(_FRESH) + len(missing) > TOKEN_CACHE_SIZE:
+            _FRESH.clear()  # a store row not updated costs a later analysis, nothing else
+        _FRESH.update(missing)
     return [_TOKEN_CACHE[t] for t in texts]
 
 
@@ -91,6 +96,7 @@ def clear_token_cache() -> None:
     """Forget cached analyses (benchmarks time a cold pass)."""
     _TOKEN_CACHE.clear()
     _DERIVED.clear()
+    _FRESH.clear()
 
 
 # A source sentence → the texts the writer made of it (restyled to 합쇼체, its day named):
@@ -126,6 +132,12 @@ def _morphs(text: str, row: Sequence[Sequence[Any]]) -> list[Morph]:
             for m in row]
 
 
+def analysed_anew(texts: Sequence[str]) -> bool:
+    """Whether Kiwi analysed any of these texts, or of the texts made of them, since they
+    were last packed (their kept analyses then lack it)."""
+    return any(t in _FRESH or any(d in _FRESH for d in _DERIVED.get(t, ())) for t in texts)
+
+
 def pack_morphs(texts: Sequence[str]) -> str:
     """The morphemes of each text this process analysed, and of the texts made of them that
     it analysed (``note_derived``), as one compact string; a text never analysed (the writer
@@ -140,6 +152,8 @@ def pack_morphs(texts: Sequence[str]) -> str:
     own = set(texts)
     made = [d for t in texts for d in _DERIVED.get(t, ()) if d in _TOKEN_CACHE and d not in own]
     extra = [[d, _row(d, _TOKEN_CACHE[d])] for d in dict.fromkeys(made)]
+    _FRESH.difference_update(texts)
+    _FRESH.difference_update(made)
     raw = json.dumps([MORPHS_VERSION, rows, extra], ensure_ascii=False, separators=(",", ":"))
     return base64.b64encode(zlib.compress(raw.encode("utf-8"))).decode("ascii")
 
