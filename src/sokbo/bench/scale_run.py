@@ -74,6 +74,7 @@ def morphs_file(sources: str) -> Path:
     a post from: here each text's post is written alone to make them."""
     path = Path(sources).with_name("morphs.pkl")
     if not path.is_file():
+        from sokbo.conflicts import find_conflicts
         from sokbo.errors import SokboError
         from sokbo.korean.kiwi import clear_token_cache, pack_morphs
         from sokbo.models import Article, Sentence, Story
@@ -90,6 +91,8 @@ def morphs_file(sources: str) -> Path:
                 write_post(Story(id=f"s{k}", articles=(article,)), WriterOptions())
             except SokboError:
                 pass  # no post from it alone: its sentences are kept all the same
+            # what a story of several outlets reads of it too (the stored stories are)
+            find_conflicts([article])
             out.append(pack_morphs([s.text for s in article.sentences]))
             clear_token_cache()
         path.write_bytes(pickle.dumps(out))

@@ -128,8 +128,10 @@ def _row(text: str, morphs: Sequence[Morph]) -> list[list[Any]]:
 
 
 def _morphs(text: str, row: Sequence[Sequence[Any]]) -> list[Morph]:
-    return [Morph(m[3] if len(m) > 3 else text[m[1]:m[1] + m[2]], m[0], m[1], m[2])
-            for m in row]
+    # tuple.__new__: a story's stored sentences are tens of thousands of morphemes
+    new = tuple.__new__
+    return [new(Morph, (m[3], m[0], m[1], m[2]) if len(m) > 3
+                else (text[m[1]:m[1] + m[2]], m[0], m[1], m[2])) for m in row]
 
 
 def analysed_anew(texts: Sequence[str]) -> bool:
@@ -172,7 +174,7 @@ def unpack_morphs(texts: Sequence[str], packed: str) -> bool:
         if row is None or text in _TOKEN_CACHE:
             continue
         morphs = _morphs(text, row)
-        if any(m.end > len(text) for m in morphs):
+        if morphs and morphs[-1].end > len(text):  # offsets grow: the last one tells
             return False
         todo[text] = morphs
     _make_room([*texts, *todo], len(todo))
