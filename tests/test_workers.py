@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from sokbo import workers
 from sokbo.workers import Job, Workers
@@ -45,3 +46,39 @@ def test_worker_usage_is_counted() -> None:
     assert workers.USAGE["workers_cpu_seconds"] > before["workers_cpu_seconds"]
     assert workers.USAGE["workers_peak_rss_mb"] > 100
     assert workers.USAGE["server_cpu_seconds"] > 0
+
+
+KILLED_RUN = """
+import os, signal
+from sokbo.workers import Workers
+pool = Workers(2)
+print(pool.submit(os.getpid).result(timeout=120), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_workers_end_when_the_run_is_killed(tmp_path: Path) -> None:
+    import subprocess
+    import time
+
+    out = tmp_path / "out.txt"
+    with out.open("w") as sink:  # not a pipe: the workers would hold it open
+        proc = subprocess.Popen([sys.executable, "-c", KILLED_RUN], stdout=sink,
+                                stderr=subprocess.DEVNULL)
+        assert proc.wait(timeout=180) == -9
+    worker = int(out.read_text().split()[0])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and _alive(worker):
+        time.sleep(0.5)
+    assert not _alive(worker), "a worker of a killed run ends by itself"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie waiting for its parent is gone too
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -126,11 +126,40 @@ def _page(body: bytes, content_type: str | None, url: str, final_url: str, item:
 _EXTRACTORS = {"record": _record, "file": _file, "page": _page}
 
 
-def _warm() -> None:
-    """Worker start-up: load Kiwi before the first job (its load is not a job's time)."""
+def _warm(run: int) -> None:
+    """Worker start-up: watch the run's process, load Kiwi before the first job (its load is
+    not a job's time)."""
     from sokbo.korean.kiwi import get_kiwi
 
+    _exit_with(run)
     get_kiwi()
+
+
+def _exit_with(run: int) -> None:
+    """End this worker when the run's process ``run`` is gone (killed: it never shut the pool
+    down). A worker is the fork server's child, not the run's, and would otherwise wait
+    forever on its queues, holding its memory and the server."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:  # gone, or dead and not yet reaped by its own parent (a zombie)
+                if Path(f"/proc/{run}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                    os._exit(1)
+            except FileNotFoundError:
+                os._exit(1)
+            except (OSError, IndexError):  # no /proc here: ask the kernel
+                try:
+                    os.kill(run, 0)
+                except ProcessLookupError:
+                    os._exit(1)
+                except PermissionError:  # pragma: no cover - a pid reused by another user
+                    os._exit(1)
+
+    threading.Thread(target=watch, name="sokbo-run-watch", daemon=True).start()
 
 
 def _run_remote(job: Job) -> Outcome:
@@ -179,8 +208,10 @@ class Workers:
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            import os
+
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context(),
-                                             initializer=_warm)
+                                             initializer=_warm, initargs=(os.getpid(),))
         return self._pool
 
     def close(self) -> None:
