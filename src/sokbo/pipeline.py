@@ -18,7 +18,7 @@ from sokbo.config import Settings
 from sokbo.errors import DraftError, SokboError
 from sokbo.fsutil import atomic_write_text, ensure_writable_dir, remove_stale_temp_files
 from sokbo.models import Article, Post, Story, content_hash
-from sokbo.store import PostRecord, Store, load_kept_morphs
+from sokbo.store import PostRecord, Store, load_kept_morphs, morphs_to_pack
 
 if TYPE_CHECKING:
     from sokbo.cluster.stored import StoredStory
@@ -500,10 +500,10 @@ def draft_story(settings: Settings, story: Story, slug: str | None,
     """The pure part of :func:`write_story` (a worker job); None when it fails (the main
     process then writes the story itself and reports why). ``kept``: the stored analyses
     of the story's sentences (``Store.kept_morphs``)."""
-    from sokbo.korean.kiwi import analysed_anew, pack_morphs
     from sokbo.render import RenderOptions, render_post
     from sokbo.render.card import attach_card, card_hash, draw_card, fonts_available, is_card
     from sokbo.write import write_post
+    from sokbo.write.gather import gather_articles
 
     try:
         if kept:
@@ -518,10 +518,9 @@ def draft_story(settings: Settings, story: Story, slug: str | None,
         card = None
         if is_card(post, settings.card_base_url) and fonts_available():
             card = (card_hash(post, settings.card_theme), draw_card(post, settings.card_theme))
-        # the analyses to keep: of articles with none kept, or to which this worker added
-        morphs = {a.id: pack_morphs(texts) for a in story.articles
-                  for texts in [[s.text for s in a.sentences]]
-                  if a.id not in (kept or {}) or analysed_anew(texts)}
+        # the analyses to keep, of the articles the writer read (the others are not stored)
+        morphs = morphs_to_pack(gather_articles(story, settings.max_sources).articles,
+                                kept or {})
         return Draft(story.id, input_hash(story.articles, settings.format), written, text,
                      findings, card, morphs)
     except Exception:  # noqa: BLE001 - drafting ahead is an optimisation: write_story reports

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -506,18 +506,12 @@ class Store:
         their present content, or to which this process added (the writer analysed a text
         made of a sentence for the first time); ``packed`` (article id → ``pack_morphs``)
         when a worker wrote the post: those it made are kept, and nothing else."""
-        from sokbo.korean.kiwi import analysed_anew, pack_morphs
-
-        kept = {r["article_id"]: r["content_hash"]
-                for r in self._morph_rows([a.id for a in articles], "")}
-        if packed is not None:
-            return [(a.id, a.content_hash, packed[a.id]) for a in articles if a.id in packed]
-        rows = []
-        for a in articles:
-            texts = [s.text for s in a.sentences]
-            if kept.get(a.id) != a.content_hash or analysed_anew(texts):
-                rows.append((a.id, a.content_hash, pack_morphs(texts)))
-        return rows
+        if packed is None:
+            by_id = {a.id: a for a in articles}
+            kept = {r["article_id"] for r in self._morph_rows(list(by_id), "")
+                    if r["content_hash"] == by_id[r["article_id"]].content_hash}
+            packed = morphs_to_pack(articles, kept)
+        return [(a.id, a.content_hash, packed[a.id]) for a in articles if a.id in packed]
 
     def save_morphs(self, db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> None:
         """Keep sentence analyses: (article id, content hash, ``pack_morphs``) rows."""
@@ -774,6 +768,21 @@ class Store:
             (rec.story_id, rec.target, rec.remote_id, rec.url, rec.modified, rec.fingerprint,
              rec.content_hash, rec.media_id, rec.media_hash, rec.remote_status, now_iso()),
         )
+
+
+def morphs_to_pack(articles: Sequence[Article], kept: Container[str]) -> dict[str, str]:
+    """The sentence analyses to keep of these articles (article id → ``pack_morphs``): of
+    those with none kept for their present content (ids not in ``kept``), and of those to
+    which this process added (the writer analysed a text made of a sentence for the first
+    time)."""
+    from sokbo.korean.kiwi import analysed_anew, pack_morphs
+
+    packed = {}
+    for a in articles:
+        texts = [s.text for s in a.sentences]
+        if a.id not in kept or analysed_anew(texts):
+            packed[a.id] = pack_morphs(texts)
+    return packed
 
 
 def load_kept_morphs(articles: Sequence[Article], kept: Mapping[str, str]) -> int:
