@@ -164,3 +164,78 @@ def test_posts_drafted_in_workers_keep_and_read_stored_analyses(tmp_path, demo_d
                             store.get_post(p.story_id).id).sources}]
                 assert store.morphs_to_keep(read) == []  # every article read has them kept
     assert _posts(tmp_path / "jobs1") == _posts(tmp_path / "jobs2")
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text this process's Kiwi is asked to analyse (``tokenize``) from now on."""
+    analysed: list[str] = []
+    real = kiwi_mod.get_kiwi()
+
+    class Counting:
+        def tokenize(self, text, *a, **kw):
+            analysed.extend([text] if isinstance(text, str) else list(text))
+            return real.tokenize(text, *a, **kw)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(kiwi_mod, "get_kiwi", lambda: Counting())
+    return analysed
+
+
+@pytest.mark.parametrize(("source", "made"), [
+    ("서울시는 3일 한강 공원에 쉼터를 새로 열었다.", "서울시는 3일 한강 공원에 쉼터를 새로 열었습니다."),
+    ("한편 서울시는 3일 쉼터를 열었습니다.", "서울시는 3일 쉼터를 열었습니다."),
+    ("오늘(3일) 서울시는 쉼터를 열었습니다", "3일 서울시는 쉼터를 열었습니다"),
+    ("서울시는 쉼터를 열었습니다", "서울시는 쉼터를 열었습니다."),
+    ("쉼터를 기획한 인물.", "쉼터를 기획한 인물입니다."),
+])
+def test_a_text_made_of_a_sentence_is_analysed_in_its_edited_words_only(
+        monkeypatch: pytest.MonkeyPatch, source: str, made: str) -> None:
+    clear_token_cache()
+    alone = [tuple(m) for m in kiwi_mod.get_kiwi().tokenize(made)]
+    tokenize_many([source])
+    analysed = _counting(monkeypatch)
+    kiwi_mod.made_from(source, made)
+    got = [tuple(m) for m in tokenize_many([made])[0]]
+    assert got == [(t[0], t[1], t[2], t[3]) for t in alone]  # as Kiwi analyses it whole here
+    assert sum(map(len, analysed)) <= len(made) // 2  # only the words that changed
+    assert all(made[m.start:m.end] == m.form for m in tokenize_many([made])[0]
+               if m.form in made)
+
+
+def test_an_edit_across_a_morpheme_is_analysed_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    clear_token_cache()
+    source, made = "서울시는 쉼터를 열었습니다.", "서울시는 쉼터를 연 것입니다."
+    tokenize_many([source])
+    kiwi_mod.made_from(source, made)
+    assert [tuple(m) for m in tokenize_many([made])[0]] == [
+        (t.form, t.tag, t.start, t.len) for t in kiwi_mod.get_kiwi().tokenize(made)]
+    clear_token_cache()
+    analysed = _counting(monkeypatch)
+    kiwi_mod.made_from(source, made)
+    tokenize_many([made])  # the source not analysed: the text is, whole
+    assert analysed == [made]
+
+
+def test_a_first_run_analyses_no_sentence_twice(tmp_path, demo_dir, monkeypatch) -> None:
+    """Extraction's one Kiwi pass gives the sentences' analyses, the clustering terms and
+    what the writer reads: no sentence of an article is analysed again, in the run or after."""
+    from test_incremental import _records
+
+    from sokbo.config import load_settings
+    from sokbo.pipeline import run_pipeline
+
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text("\n".join(_records(demo_dir, 1)) + "\n", "utf-8")
+    settings = load_settings().with_overrides(out_dir=tmp_path / "out", jobs=1)
+    clear_token_cache()
+    analysed = _counting(monkeypatch)
+    report = run_pipeline(settings, [str(inputs)], preview=False)
+    assert report.posts and not report.errors
+    with Store(settings.state) as store:
+        articles = [a for p in report.posts for a in store.story_articles(p.story_id)]
+        texts = {s.text for a in articles for s in a.sentences}
+        assert len(store.kept_morphs(articles)) == len(articles)
+    assert not texts & set(analysed)
+    assert sum(map(len, analysed)) < sum(len(a.text) for a in articles) / 2

@@ -35,7 +35,29 @@ def test_a_job_in_a_worker_gives_what_it_gives_in_place(demo_dir) -> None:
         remote = [pool.submit(workers._run_remote, j).result(timeout=120) for j in jobs]
     assert [o.article for o in remote] == [o.article for o in in_place]
     assert [o.terms for o in remote] == [o.terms for o in in_place]
+    assert [o.morphs for o in remote] == [o.morphs for o in in_place]
     assert in_place[0].article == article_from_file(jobs[0].args[0]) and in_place[0].terms
+
+
+def test_a_job_analyses_its_article_once_and_keeps_what_a_later_analysis_gives(demo_dir
+                                                                             ) -> None:
+    """Terms and sentence analyses come from extraction's Kiwi pass, and are what the
+    article alone gives when read back from the store (terms: a pure function of it)."""
+    from sokbo.cluster.terms import count_terms, story_terms
+    from sokbo.korean.kiwi import clear_token_cache, tokenize_many, unpack_morphs
+
+    for p in sorted(demo_dir.glob("*.html"))[:4]:
+        outcome = Workers(1).run([Job("file", str(p), (p, None))])[0]
+        a = outcome.article
+        assert outcome.terms == count_terms(story_terms(a.title, a.text))
+        texts = [s.text for s in a.sentences]
+        clear_token_cache()
+        assert outcome.morphs and unpack_morphs(texts, outcome.morphs)
+        for text, morphs in zip(texts, tokenize_many(texts), strict=True):
+            assert morphs and all(0 <= m.start and m.end <= len(text) for m in morphs)
+            nouns = [m for m in morphs if m.tag in ("NNG", "NNP")]
+            assert all(text[m.start:m.end] == m.form for m in nouns)  # offsets in the sentence
+        clear_token_cache()
 
 
 def test_worker_usage_is_counted() -> None:

@@ -53,10 +53,10 @@ def _amount(number: str, scale: str | None) -> float:
 
 def _key_before(text: str, start: int) -> str:
     """The noun right before a figure (its topic or subject), skipping fillers like 총/약."""
-    from sokbo.korean.kiwi import note_derived, tokenize
+    from sokbo.korean.kiwi import tokenize
 
-    note_derived(text, [text[:start]])  # kept with the sentence's analysis in the store
-    tokens = [t for t in tokenize(text[:start]) if t.start + t.len <= start]
+    # the sentence's own analysis (kept in the store), read up to the figure
+    tokens = [t for t in tokenize(text) if t.start + t.len <= start]
     for t in reversed(tokens):
         if t.tag.startswith("J") or t.form in FILLER or t.tag in ("SP", "SS", "SSO", "SSC"):
             continue

@@ -264,6 +264,8 @@ class _Reader:
         # extraction jobs not run yet: (job, raw hash, what to do with the outcome)
         self.pending: list[tuple[Job, str, Callable[[Outcome], None]]] = []
         self.pending_bytes = 0
+        # the sentence analyses extraction made, kept in the store as each batch is read
+        self.morphs: list[tuple[str, str, str]] = []
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -331,12 +333,18 @@ class _Reader:
                 seen.append((raw, outcome.article.id, outcome.article.content_hash))
             done(outcome)
         self.store.save_raw_inputs(seen)
+        if self.morphs:  # before the writer reads them: it never analyses them again
+            self.store.keep_morphs(self.morphs)
+            self.morphs = []
 
     def take(self, outcome: Outcome) -> Article:
         """The outcome's article, added to the run; its error raised otherwise."""
         if outcome.article is None:
             raise ExtractError(outcome.error or "no article")
         self.add(outcome.article, outcome.terms)
+        if outcome.morphs is not None:
+            self.morphs.append((outcome.article.id, outcome.article.content_hash,
+                                outcome.morphs))
         return outcome.article
 
     # -- inputs --------------------------------------------------------------------------

@@ -520,6 +520,13 @@ class Store:
             "ON CONFLICT(article_id) DO UPDATE SET content_hash=excluded.content_hash, "
             "morphs=excluded.morphs", list(rows))
 
+    def keep_morphs(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """:meth:`save_morphs` in a transaction of its own: the analyses extraction made of
+        the articles read, kept as they are read, before any story's writer reads them (and
+        not held in memory until then)."""
+        with self.transaction() as db:
+            self.save_morphs(db, rows)
+
     def kept_morphs(self, articles: Sequence[Article]) -> dict[str, str]:
         """The kept sentence analyses of these articles (``pack_morphs``, by article id),
         those kept for their present content."""

@@ -68,6 +68,7 @@ class Outcome:
 
     article: Article | None = None
     terms: Terms | None = None
+    morphs: str | None = None  # its sentences as extraction analysed them (``pack_analyses``)
     error: str | None = None
     failure: tuple[str, str, str] | None = None
     exc: BaseException | None = None  # the bug itself, when it happened in this process
@@ -89,7 +90,7 @@ def run_job(job: Job, *, analyse: bool = True, local: bool = False) -> Outcome:
     try:
         article = _EXTRACTORS[job.kind](*job.args)
         terms = article_terms(article) if analyse else None
-        return Outcome(article=article, terms=terms)
+        return Outcome(article=article, terms=terms, morphs=sentence_morphs(article))
     except SokboError as e:
         return Outcome(error=str(e))
     except Exception as e:  # noqa: BLE001 - one bad item must not cost its neighbours
@@ -98,10 +99,27 @@ def run_job(job: Job, *, analyse: bool = True, local: bool = False) -> Outcome:
 
 
 def article_terms(article: Article) -> Terms:
-    """What clustering keeps of an article (``cluster.terms``), computed once."""
+    """What clustering keeps of an article (``cluster.terms``), computed once: from the
+    morphemes its extraction found, when this process extracted it."""
     from sokbo.cluster.terms import count_terms, story_terms
+    from sokbo.korean.sentences import analysis_of
 
-    return count_terms(story_terms(article.title, article.text))
+    found = analysis_of(article.text)
+    return count_terms(story_terms(article.title, article.text,
+                                   tokens=found.tokens if found is not None else None))
+
+
+def sentence_morphs(article: Article) -> str | None:
+    """The article's sentences as its extraction analysed them (``korean.kiwi.pack_analyses``,
+    kept in the store with the article: the writer reads them, never analyses them again);
+    None when this process did not split them."""
+    from sokbo.korean.kiwi import pack_analyses
+    from sokbo.korean.sentences import analysis_of
+
+    found = analysis_of(article.text)
+    if found is None or [s.text for s in found.sentences] != [s.text for s in article.sentences]:
+        return None
+    return pack_analyses([s.text for s in article.sentences], found.morphs)
 
 
 def _record(line: str, where: str) -> Article:

@@ -8,11 +8,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sokbo.dates import KST
 from sokbo.models import Article
+
+if TYPE_CHECKING:
+    from sokbo.korean.kiwi import Morph
 
 __all__ = [
     "DAY_SECONDS",
@@ -57,14 +62,19 @@ class Item:
         return (math.inf if self.time is None else self.time, self.id)
 
 
-def story_terms(title: str, text: str) -> list[str]:
-    """Nouns of the title (counted twice) and of the lead, adjacent nouns also joined."""
+def story_terms(title: str, text: str, *, tokens: Sequence[Morph] | None = None) -> list[str]:
+    """Nouns of the title (counted twice) and of the lead (the text's first LEAD_CHARS
+    characters, each paragraph analysed whole), adjacent nouns also joined. ``tokens``: the
+    morphemes of the text's lines, offsets into it, when extraction has them
+    (``korean.sentences.analyse_article``), so that they are not analysed again."""
     from sokbo.korean.kiwi import get_kiwi
+    from sokbo.korean.sentences import line_tokens
 
-    kiwi = get_kiwi()
+    if tokens is None:
+        tokens = line_tokens(text, LEAD_CHARS)
+    lead = [t for t in tokens if t.start + t.len <= LEAD_CHARS]
     terms: list[str] = []
-    for weight, part in ((2, title), (1, text[:LEAD_CHARS])):
-        toks = kiwi.tokenize(part)
+    for weight, toks in ((2, get_kiwi().tokenize(title)), (1, lead)):
         prev_end, prev_form = -1, None
         for t in toks:
             if t.tag in KEY_TAGS and not (t.tag == "SN" and len(t.form) < 2):

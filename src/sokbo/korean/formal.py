@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from sokbo.errors import InputError
-from sokbo.korean.kiwi import get_kiwi, tokenize, tokenize_many
+from sokbo.korean.kiwi import get_kiwi, made_from, tokenize, tokenize_many
 from sokbo.korean.style import (
     _CODA_BIEUP,
     _CODA_RIEUL,
@@ -254,7 +254,7 @@ def to_formal(sentence: str) -> str | None:
     """
     if not sentence.strip():
         return None
-    return _to_formal(sentence, tokenize(sentence))
+    return _made(sentence, _to_formal(sentence, tokenize(sentence)))
 
 
 def to_formal_many(sentences: Iterable[str]) -> list[str | None]:
@@ -263,9 +263,17 @@ def to_formal_many(sentences: Iterable[str]) -> list[str | None]:
     if not texts:
         return []
     return [
-        _to_formal(text, tokens) if text.strip() else None
+        _made(text, _to_formal(text, tokens)) if text.strip() else None
         for text, tokens in zip(texts, tokenize_many(texts), strict=True)
     ]
+
+
+def _made(sentence: str, formal: str | None) -> str | None:
+    """The restyled sentence, its analysis to be made of the sentence's: only its ending
+    changed (``korean.kiwi.made_from``)."""
+    if formal is not None:
+        made_from(sentence, formal)
+    return formal
 
 
 def formal_table_accuracy(path: str | Path) -> tuple[int, int]:

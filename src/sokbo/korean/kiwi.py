@@ -74,17 +74,106 @@ def _make_room(keep: Iterable[str], adding: int) -> None:
 
 
 def tokenize_many(texts: list[str]) -> list[list[Morph]]:
-    """Kiwi morphemes (default options) of each text, analysed once per process and cached."""
+    """Kiwi morphemes (default options) of each text, analysed once per process and cached;
+    a text made of an analysed one (:func:`made_from`) is analysed in its edited words only."""
     missing = list(dict.fromkeys(t for t in texts if t not in _TOKEN_CACHE))
     if missing:
-        kiwi = get_kiwi()
-        _make_room(texts, len(missing))
-        for text, tokens in zip(missing, kiwi.tokenize(missing), strict=True):
-            _TOKEN_CACHE[text] = [Morph(t.form, t.tag, t.start, t.len) for t in tokens]
+        sources = {_MADE_FROM[t] for t in missing if t in _MADE_FROM}
+        for source in sources - _TOKEN_CACHE.keys():
+            if source in _MADE_FROM:  # made of another text in turn: analysed the same way
+                tokenize_many([source])
+        _make_room([*texts, *sources], len(missing))
+        found = _spliced(missing)
+        whole = [t for t in missing if t not in found]
+        if whole:
+            for text, tokens in zip(whole, get_kiwi().tokenize(whole), strict=True):
+                found[text] = [Morph(t.form, t.tag, t.start, t.len) for t in tokens]
+        for text in missing:
+            _TOKEN_CACHE[text] = found[text]
         if len(_FRESH) + len(missing) > TOKEN_CACHE_SIZE:
             _FRESH.clear()  # a store row not updated costs a later analysis, nothing else
         _FRESH.update(missing)
     return [_TOKEN_CACHE[t] for t in texts]
+
+
+# -- texts made of analysed texts: a restyled ending, a day named, a connective dropped -------
+
+# A derived text → the text it was made of by one local edit (``made_from``); forgotten with
+# the token cache (a story at a time)
+_MADE_FROM: dict[str, str] = {}
+# the edited words analysed anew, at most: past this, the whole text is analysed
+SPLICE_MAX_CHARS = 40
+
+
+def made_from(source: str, text: str) -> None:
+    """Say that ``text`` was made of ``source`` by editing a few adjacent words (restyling its
+    ending, naming its day, dropping an opening connective, cutting it short): when ``source``
+    is analysed, ``text`` is then analysed as ``source`` was outside the edited words, and
+    Kiwi analyses only those words (see :func:`_splice`)."""
+    if not text or text == source:
+        return
+    if text not in _MADE_FROM and len(_MADE_FROM) >= TOKEN_CACHE_SIZE:
+        for old in list(_MADE_FROM)[: len(_MADE_FROM) // 2]:
+            del _MADE_FROM[old]
+    _MADE_FROM[text] = source
+
+
+def _spliced(texts: Sequence[str]) -> dict[str, list[Morph]]:
+    """The texts among ``texts`` analysed from their cached source's analysis, with one Kiwi
+    call for all their edited words."""
+    plans = {}
+    for text in texts:
+        source = _MADE_FROM.get(text)
+        tokens = _TOKEN_CACHE.get(source) if source is not None else None
+        if tokens is not None:
+            plan = _splice(source, tokens, text)
+            if plan is not None:
+                plans[text] = plan
+    middles = list(dict.fromkeys(text[a:b] for text, (a, b, _, _) in plans.items() if a < b))
+    analysed = dict(zip(middles, get_kiwi().tokenize(middles), strict=True)) if middles else {}
+    out = {}
+    new = tuple.__new__
+    for text, (a, b, before, after) in plans.items():
+        middle = [new(Morph, (t.form, t.tag, a + t.start, t.len))
+                  for t in analysed.get(text[a:b], ())]
+        out[text] = [*before, *middle, *after]
+    return out
+
+
+def _splice(source: str, tokens: Sequence[Morph], text: str
+            ) -> tuple[int, int, list[Morph], list[Morph]] | None:
+    """How to analyse ``text`` from ``source``'s morphemes: (start, end) of the words of
+    ``text`` that differ from ``source`` (Kiwi analyses them alone), the morphemes of the
+    unchanged words before them and after them (shifted); None when the edit is not a few
+    adjacent words or a morpheme of ``source`` crosses the edited words' edges."""
+    n, m = len(source), len(text)
+    least = min(n, m)
+    p = 0
+    while p < least and source[p] == text[p]:
+        p += 1
+    q = 0
+    while q < least - p and source[n - 1 - q] == text[m - 1 - q]:
+        q += 1
+    a, b = p, m - q
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    while 0 < b < m and not text[b - 1].isspace() and not text[b].isspace():
+        b += 1
+    if b - a > SPLICE_MAX_CHARS:
+        return None
+    b_source = b - m + n  # source[b_source:] == text[b:], and b_source >= a
+    shift = b - b_source
+    before: list[Morph] = []
+    after: list[Morph] = []
+    for t in tokens:
+        end = t.start + t.len
+        if end <= a:
+            before.append(t)
+        elif t.start >= b_source:
+            after.append(Morph(t.form, t.tag, t.start + shift, t.len) if shift else t)
+        elif t.start < a or end > b_source:
+            return None  # crosses an edge of the edited words
+    return a, b, before, after
 
 
 def tokenize(text: str) -> list[Morph]:
@@ -96,6 +185,7 @@ def clear_token_cache() -> None:
     """Forget cached analyses (benchmarks time a cold pass)."""
     _TOKEN_CACHE.clear()
     _DERIVED.clear()
+    _MADE_FROM.clear()
     _FRESH.clear()
 
 
@@ -156,6 +246,17 @@ def pack_morphs(texts: Sequence[str]) -> str:
     extra = [[d, _row(d, _TOKEN_CACHE[d])] for d in dict.fromkeys(made)]
     _FRESH.difference_update(texts)
     _FRESH.difference_update(made)
+    return _pack(rows, extra)
+
+
+def pack_analyses(texts: Sequence[str], analyses: Sequence[Sequence[Morph] | None]) -> str:
+    """:func:`pack_morphs` of texts analysed elsewhere (extraction keeps each sentence's
+    morphemes as Kiwi analysed its paragraph): None for a text not analysed."""
+    return _pack([None if m is None else _row(t, m)
+                  for t, m in zip(texts, analyses, strict=True)], [])
+
+
+def _pack(rows: list[Any], extra: list[Any]) -> str:
     raw = json.dumps([MORPHS_VERSION, rows, extra], ensure_ascii=False, separators=(",", ":"))
     return base64.b64encode(zlib.compress(raw.encode("utf-8"))).decode("ascii")
 

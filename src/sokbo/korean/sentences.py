@@ -7,10 +7,13 @@ the text stays what the page says, the sentences are what the article reports.
 """
 from __future__ import annotations
 
+import bisect
 import re
+from collections import OrderedDict
+from dataclasses import dataclass
 
 from sokbo.korean.clean import TRAILING_HANJA, sentence_core
-from sokbo.korean.kiwi import get_kiwi
+from sokbo.korean.kiwi import Morph, get_kiwi
 from sokbo.models import Sentence
 
 # "…운영하고 있다. ‘하람’" + "은 이곳에 …": Kiwi ends the sentence after a quoted name that
@@ -26,45 +29,127 @@ def split_sentences(text: str, source_id: str) -> list[Sentence]:
 
     Kiwi ignores newlines, so each line is split on its own; offsets are into ``text``.
     """
-    spans = _spans(text)
+    spans, _ = _spans(text)
     return [
         Sentence(text=text[a:b], source_id=source_id, index=i, start=a, end=b)
         for i, (a, b) in enumerate(spans)
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What one Kiwi pass over an article's text gives: its sentences, each sentence's
+    morphemes as Kiwi analysed them in their paragraph (offsets into the sentence; None for a
+    sentence a morpheme crosses the edge of: it is analysed alone when needed), and every
+    morpheme of the text (offsets into the text)."""
+
+    text: str
+    sentences: tuple[Sentence, ...]
+    morphs: tuple[list[Morph] | None, ...]
+    tokens: tuple[Morph, ...]
+
+
+# the analyses of the last articles split (``analysis_of``): extraction splits an article, then
+# its clustering terms and its kept analyses are read from the same pass
+_RECENT: OrderedDict[str, Analysis] = OrderedDict()
+RECENT_SIZE = 8
+
+
 def article_sentences(text: str, source_id: str) -> list[Sentence]:
     """:func:`split_sentences` without page furniture and with leading markers skipped."""
+    return list(analyse_article(text, source_id).sentences)
+
+
+def analyse_article(text: str, source_id: str) -> Analysis:
+    """:func:`article_sentences` with their morphemes, from one Kiwi pass (kept a while for
+    :func:`analysis_of`)."""
+    spans, tokens = _spans(text)
     out: list[Sentence] = []
-    for a, b in _spans(text):
+    morphs: list[list[Morph] | None] = []
+    for a, b in spans:
         core = sentence_core(text[a:b])
         if core is None:
             continue
         a, b = a + core[0], a + core[1]
         out.append(Sentence(text=text[a:b], source_id=source_id, index=len(out), start=a, end=b))
+        morphs.append(_inside(tokens, a, b))
+    found = Analysis(text, tuple(out), tuple(morphs), tuple(tokens))
+    _RECENT[text] = found
+    _RECENT.move_to_end(text)
+    while len(_RECENT) > RECENT_SIZE:
+        _RECENT.popitem(last=False)
+    return found
+
+
+def analysis_of(text: str) -> Analysis | None:
+    """The analysis :func:`analyse_article` made of this text lately, if any."""
+    return _RECENT.get(text)
+
+
+def line_tokens(text: str, limit: int | None = None) -> list[Morph]:
+    """Kiwi's morphemes of the lines of ``text`` (offsets into ``text``), each line analysed
+    whole as :func:`analyse_article` analyses it; with ``limit``, of the lines starting before
+    it only."""
+    lines = _lines(text if limit is None else text[: text.find("\n", limit) % (len(text) + 1)])
+    if not lines:
+        return []
+    new = tuple.__new__
+    return [new(Morph, (t.form, t.tag, offset + t.start, t.len))
+            for (offset, _), toks in zip(lines, get_kiwi().tokenize([ln for _, ln in lines]),
+                                         strict=True)
+            for t in toks]
+
+
+def _inside(tokens: list[Morph], a: int, b: int) -> list[Morph] | None:
+    """The morphemes within text[a:b], offsets into it; None when one crosses an edge.
+    ``tokens`` are in text order (by start)."""
+    i = bisect.bisect_left(tokens, a, key=lambda t: t.start)
+    if any(t.start + t.len > a for t in tokens[max(0, i - 3):i]):
+        return None  # a morpheme begun before the sentence runs into it
+    out = []
+    new = tuple.__new__
+    for t in tokens[i:]:
+        if t.start >= b:
+            break
+        if t.start + t.len > b:
+            return None
+        out.append(new(Morph, (t.form, t.tag, t.start - a, t.len)))
     return out
 
 
-def _spans(text: str) -> list[tuple[int, int]]:
+def _lines(text: str) -> list[tuple[int, str]]:
     lines: list[tuple[int, str]] = []
     pos = 0
     for line in text.split("\n"):
         if line.strip():
             lines.append((pos, line))
         pos += len(line) + 1
+    return lines
+
+
+def _spans(text: str) -> tuple[list[tuple[int, int]], list[Morph]]:
+    """Sentence spans of the text, and Kiwi's morphemes of its lines (offsets into it)."""
+    lines = _lines(text)
     if not lines:
-        return []
+        return [], []
     kiwi = get_kiwi()
     spans: list[tuple[int, int]] = []
+    tokens: list[Morph] = []
+    new = tuple.__new__
     for (offset, _line), sents in zip(
-        lines, kiwi.split_into_sents([ln for _, ln in lines], return_sub_sents=False), strict=True
+        lines,
+        kiwi.split_into_sents([ln for _, ln in lines], return_sub_sents=False,
+                              return_tokens=True),
+        strict=True,
     ):
         line_spans = [(offset + s.start, offset + s.end) for s in sents]
+        tokens.extend(new(Morph, (t.form, t.tag, offset + t.start, t.len))
+                      for s in sents for t in s.tokens)
         line_spans = _merge_title_quotes(text, line_spans)
         spans.extend(line_spans)
     spans = _move_trailing_hanja(text, spans)
     spans = _move_trailing_quoted(text, spans)
-    return [_tight(text, a, b) for a, b in spans if text[a:b].strip()]
+    return [_tight(text, a, b) for a, b in spans if text[a:b].strip()], tokens
 
 
 def _tight(text: str, a: int, b: int) -> tuple[int, int]:

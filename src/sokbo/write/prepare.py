@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sokbo.korean.clean import hangul_ratio
-from sokbo.korean.kiwi import note_derived, tokenize, tokenize_many
+from sokbo.korean.kiwi import made_from, note_derived, tokenize, tokenize_many
 from sokbo.korean.style import ends_inside_quote
 from sokbo.models import Article, Sentence, Slot, Story
 from sokbo.write import refer
@@ -149,6 +149,12 @@ def _relative_days(text: str, sentence: Sentence) -> tuple[str, list[Slot]]:
     return refer.RELATIVE_DAY.sub(lambda m: m.group(1), text), slots
 
 
+def _made(source: str, text: str) -> str:
+    """``text``, made of ``source`` by a local edit: analysed from its analysis."""
+    made_from(source, text)
+    return text
+
+
 def _subheads(article: Article, first_usable: int) -> list[str]:
     """Short heading-like lines an article opens with (bullet summaries, 소제목)."""
     out = []
@@ -250,10 +256,12 @@ def prepare_story(story: Story) -> Material:
         else:
             if text is None or not is_hapsyo(text):
                 continue  # questions, requests, fragments: no 합쇼체 statement
+            formal = text
             text, slots = _relative_days(text, s)
+            formal = _made(formal, text)
             if not re.search(r"[.!?…\"'”’)\]]$", text):
                 # pre-split corpora drop the full stop; without it sentences run together
-                text += "."
+                text = _made(formal, text + ".")
                 slots.append(Slot("period", ".", s.source_id, s.index))
             c = Candidate(sentence=s, article=rank, text=text, slots=tuple(slots),
                           opener=refer.opener(text) or refer.anaphor(text),
@@ -265,11 +273,12 @@ def prepare_story(story: Story) -> Material:
                 c.this_day = True
                 day = resolve_this_day(article, s.index)
                 if day is not None and c.opener is None and not c.elliptical:
-                    c.standalone = refer.THIS_DAY.sub(day.text, text, count=1)
+                    c.standalone = _made(text, refer.THIS_DAY.sub(day.text, text, count=1))
                     c.standalone_slots = (*slots, day)
             stripped = _strip_meanwhile(text, s)
             if stripped is not None:
                 c.text, meanwhile = stripped
+                made_from(text, c.text)
                 c.slots = (*slots, meanwhile)
                 c.opener = refer.opener(c.text) or refer.anaphor(c.text)
         prev = f"{s.source_id}#{s.index - 1}"
