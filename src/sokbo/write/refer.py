@@ -6,7 +6,6 @@ with the day copied from the article), or leave it out; this module only finds t
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -162,32 +161,68 @@ def full_name_for(person: Person, texts: list[str]) -> str:
     if len(surname) > 1:  # a foreign surname: the article writes "파비오 모스카 교수"
         from sokbo.korean.kiwi import tokenize
 
-        foreign = _name_pattern(surname, role, foreign=True)
         for t in texts:
-            m = foreign.search(t)
+            given = _foreign_full_name(t, surname, role)
             # a given name, not a noun before a Korean full name ("화학과 이해신 교수")
-            if m and [x.tag for x in tokenize(m.group(1))] == ["NNP"]:
-                return f"{m.group(1)} {surname}"
+            if given is not None and [x.tag for x in tokenize(given)] == ["NNP"]:
+                return f"{given} {surname}"
         return ""
-    pattern = _name_pattern(surname, role, foreign=False)
     for t in texts:
-        m = pattern.search(t)
-        if m:
-            return m.group(1)
+        full = _korean_full_name(t, surname, role)
+        if full is not None:
+            return full
     return ""
 
 
-@functools.lru_cache(maxsize=2048)
-def _name_pattern(surname: str, role: str, *, foreign: bool) -> re.Pattern[str]:
-    """The full form of "surname role" (compiled once a process: stories name the same people
-    again and again, and Python's own cache of patterns holds only 512)."""
-    if foreign:
-        return re.compile(rf"(?<![가-힣])([가-힣]{{2,6}})\s{re.escape(surname)}\s"
-                          rf"(?:[가-힣A-Za-z·]+\s){{0,3}}\d?{re.escape(role)}")
-    return re.compile(
-        rf"(?<![가-힣])({re.escape(surname)}[가-힣]{{1,3}})\s(?:[가-힣A-Za-z·]+\s){{0,3}}\d?"
-        rf"{re.escape(role)}"
-    )
+# The full form of "surname role" is found with a few fixed patterns rather than one pattern
+# compiled per name (a Hangul character class costs milliseconds to compile, and a run meets
+# hundreds of names). The search is the one of the regular expressions
+#   Korean:  (?<![가-힣])({surname}[가-힣]{1,3})\s(?:[가-힣A-Za-z·]+\s){0,3}\d?{role}
+#   foreign: (?<![가-힣])([가-힣]{2,6})\s{surname}\s(?:[가-힣A-Za-z·]+\s){0,3}\d?{role}
+# : the first (leftmost) match's name group.
+_NOT_IN_WORD = re.compile(r"(?<![가-힣])")
+_GIVEN_KO = re.compile(r"[가-힣]{1,3}\s")
+_GIVEN_FOREIGN = re.compile(r"(?<![가-힣])([가-힣]{2,6})\s")
+_SPACE = re.compile(r"\s")
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[가-힣A-Za-z·]+\s")
+
+
+def _role_follows(text: str, at: int, role: str) -> bool:
+    """Whether ``(?:[가-힣A-Za-z·]+\\s){0,3}\\d?{role}`` matches at ``at``: the role within
+    the next three words, a digit allowed before it (김태효 국가안보실 1차장)."""
+    for words in range(4):
+        if text.startswith(role, at) or (
+                _DIGIT.match(text, at) is not None and text.startswith(role, at + 1)):
+            return True
+        if words == 3:
+            return False
+        word = _WORD.match(text, at)
+        if word is None:
+            return False
+        at = word.end()
+    return False  # pragma: no cover
+
+
+def _korean_full_name(text: str, surname: str, role: str) -> str | None:
+    at = text.find(surname)
+    while at != -1:
+        m = _GIVEN_KO.match(text, at + len(surname))
+        if m is not None and _NOT_IN_WORD.match(text, at) is not None \
+                and _role_follows(text, m.end(), role):
+            return text[at:m.end() - 1]
+        at = text.find(surname, at + 1)
+    return None
+
+
+def _foreign_full_name(text: str, surname: str, role: str) -> str | None:
+    for m in _GIVEN_FOREIGN.finditer(text):
+        after = m.end()
+        if text.startswith(surname, after):
+            at = after + len(surname)
+            if _SPACE.match(text, at) is not None and _role_follows(text, at + 1, role):
+                return m.group(1)
+    return None
 
 
 def anonymous(person: Person) -> bool:
