@@ -21,6 +21,8 @@ from sokbo.render.card import (
     MARGIN_X,
     THEMES,
     card_file,
+    card_hash,
+    card_image,
     draw_card,
     ensure_card,
     fonts_available,
@@ -187,6 +189,20 @@ def test_every_theme_draws(demo_run) -> None:
             assert img.getpixel((600, 20)) == PIL.new("RGB", (1, 1), theme.background).getpixel(
                 (0, 0))
     assert len(seen) == len(THEMES)
+
+
+def test_the_png_holds_the_drawn_pixels_and_the_cards_hash(demo_run) -> None:
+    _, report = demo_run
+    post = report.posts[0].post
+    drawn = card_image(post, "paper")
+    with PIL.open(io.BytesIO(draw_card(post, "paper"))) as img:
+        img.load()
+        assert img.format == "PNG" and img.mode == "RGB" and img.size == CARD_SIZE
+        assert img.tobytes() == drawn.tobytes()  # lossless: every pixel as drawn
+        assert img.info["sokbo-card"] == card_hash(post, "paper")
+    # a PNG any reader verifies: Pillow checks each chunk's CRC when asked to
+    with PIL.open(io.BytesIO(draw_card(post, "paper"))) as img:
+        img.verify()
 
 
 def test_ensure_card_redraws_only_when_the_card_changes(demo_run, tmp_path: Path) -> None:
