@@ -71,14 +71,14 @@ _CARD_PLACEHOLDER = "/sokbo-preview-card.png"
 
 
 def _body_html(entry: _Entry, settings: Settings, template_dir: Path | None) -> str:
-    from sokbo.render import RenderOptions, get_renderer
+    from sokbo.render import RenderOptions
+    from sokbo.render.jekyll import render_body
 
     post = replace(entry.post, image=_CARD_PLACEHOLDER) if entry.card else entry.post
-    text = get_renderer("jekyll").render(
+    # the body as the jekyll renderer writes it after the front matter (not dumped here)
+    text = "\n" + render_body(
         post, RenderOptions(cta_text=settings.cta_text, cta_url=settings.cta_url,
                             template_dir=template_dir))
-    if text.startswith("---\n"):
-        text = text[text.index("\n---\n", 4) + 5 :]
     html = sanitize_body(text)
     return html.replace(f'src="{_CARD_PLACEHOLDER}"', f'src="{entry.card}"') if entry.card \
         else html

@@ -17,6 +17,11 @@ def path_for(post: Post) -> str:
 
 
 def render(post: Post, options: RenderOptions) -> str:
+    return dump_front_matter(front_matter(post)) + "\n" + render_body(post, options)
+
+
+def render_body(post: Post, options: RenderOptions) -> str:
+    """The post's HTML body, without its front matter (the preview site shows only this)."""
     cards = []
     for card in post.cards:
         text = " ".join(s.text for s in card.sentences)
@@ -27,7 +32,7 @@ def render(post: Post, options: RenderOptions) -> str:
         {"heading": s.heading, "paragraphs": [" ".join(x.text for x in p) for p in s.paragraphs]}
         for s in post.sections
     ]
-    body = render_template(
+    return render_template(
         "jekyll/post.html.j2",
         options.template_dir,
         post=post,
@@ -37,7 +42,6 @@ def render(post: Post, options: RenderOptions) -> str:
         cta_text=options.cta_text,
         cta_url=options.cta_url,
     )
-    return dump_front_matter(front_matter(post)) + "\n" + body
 
 
 RENDERER = Renderer(name="jekyll", posts_dir="_posts", path_for=path_for, render=render)
