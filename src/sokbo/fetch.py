@@ -11,12 +11,14 @@ import threading
 import time
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import httpx
 
 from sokbo.errors import FetchError
 from sokbo.urls import join_url, split_url
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["Fetcher", "Page", "decode_html"]
 
@@ -91,6 +93,8 @@ class Fetcher:
         self.max_redirects = max(0, max_redirects)
         self.politeness_seconds = max(0.0, politeness_seconds)
         self.backoff_seconds = max(0.0, backoff_seconds)
+        import httpx  # here, not at the top: reading local files decodes with this module
+
         # Redirects are followed by hand so each hop gets retries, politeness and a scheme check.
         try:
             self._client = httpx.Client(
@@ -197,6 +201,8 @@ class Fetcher:
 
     def _attempt(self, source: str, url: str, headers: dict[str, str]) -> _Answer:
         """One HTTP exchange. Raises _Retryable for transient failures, FetchError otherwise."""
+        import httpx
+
         self._wait_for_host(url)
         deadline = time.monotonic() + _DEADLINE_FACTOR * self.timeout
         try:

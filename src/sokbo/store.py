@@ -400,7 +400,7 @@ class Store:
     def _migrate(self) -> None:
         try:  # a read first: an up-to-date state takes no write lock to open
             done = {r[0] for r in self.db.execute("SELECT name FROM _migrations")}
-        except (sqlite3.Error, *_database_errors()):
+        except (sqlite3.Error, *(_database_errors() if self.backend != "sqlite" else ())):
             with self.transaction() as db:
                 db.execute("CREATE TABLE IF NOT EXISTS _migrations "
                            "(name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
@@ -423,7 +423,7 @@ class Store:
     def _check_migrated(self) -> None:
         try:
             done = {r[0] for r in self.db.execute("SELECT name FROM _migrations")}
-        except (sqlite3.Error, *_database_errors()):
+        except (sqlite3.Error, *(_database_errors() if self.backend != "sqlite" else ())):
             done = set()
         if any(name not in done for name, _ in MIGRATIONS):
             raise StoreError("this state database is from an older sokbo and cannot be upgraded "
