@@ -708,6 +708,7 @@ def lint_post(post: Post, text: str, fmt: str, story: Story, options: RenderOpti
     ``written`` is the post as the writer wrote it, when a reviewer edited it: a finding that
     only the edited post has is the reviewer's, and is a warning marked ``reviewer``.
     """
+    from sokbo.lint import writer_split
     from sokbo.render import render_post
 
     # checked against the articles the post was written from (its sources), as it says
@@ -717,9 +718,12 @@ def lint_post(post: Post, text: str, fmt: str, story: Story, options: RenderOpti
             story, articles=tuple(a for a in story.articles if a.id in used))
     # the linter reads the reference (Jekyll) structure, whatever format is written
     lint_text_ = text if fmt == "jekyll" else render_post(post, "jekyll", options)[1]
-    findings, _ = lint_rendered(lint_text_, story)
+    # the writer's own sentences: its paragraphs are not split by Kiwi again (a paragraph
+    # holding a reviewer's words is: those are not the writer's sentences)
+    known = writer_split(written if written is not None else post)
+    findings, _ = lint_rendered(lint_text_, story, known=known)
     if written is not None:
-        base, _ = lint_rendered(render_post(written, "jekyll", options)[1], story)
+        base, _ = lint_rendered(render_post(written, "jekyll", options)[1], story, known=known)
         findings = mark_reviewer_findings(findings, base)
     return findings, any(f["severity"] == "error" for f in findings)
 
@@ -746,11 +750,14 @@ def mark_reviewer_findings(findings: list[dict[str, Any]],
     return out
 
 
-def lint_rendered(text: str, story: Story) -> tuple[list[dict[str, Any]], str]:
-    """Lint a rendered post against its sources: (findings, review status)."""
+def lint_rendered(text: str, story: Story, *,
+                  known: Mapping[str, Sequence[str]] | None = None,
+                  ) -> tuple[list[dict[str, Any]], str]:
+    """Lint a rendered post against its sources: (findings, review status). ``known``: the
+    writer's paragraphs and their sentences (``sokbo.lint.writer_split``)."""
     from sokbo.lint import lint_text
 
-    result = lint_text(text, sources=list(story.articles))
+    result = lint_text(text, sources=list(story.articles), known=known)
     findings = [f.to_dict() for f in result.findings]
     # "blocked" is a draft that cannot be approved or published until its errors are gone
     blocked = any(f["severity"] == "error" for f in findings)

@@ -30,7 +30,7 @@ from sokbo.lint import (  # noqa: F401 - importing registers the rules
     template,
     writing,
 )
-from sokbo.lint.context import Context
+from sokbo.lint.context import Context, KnownSplit, writer_split
 from sokbo.lint.grounding import SUPPORT_THRESHOLD, sentence_support
 from sokbo.lint.parse import parse_post
 from sokbo.lint.rules import RULES, Finding, Rule, SentenceSupport, select_rules
@@ -45,6 +45,7 @@ __all__ = [
     "SentenceSupport",
     "lint_file",
     "lint_text",
+    "writer_split",
 ]
 
 _FRONT_ORDER = ("front-matter", "title", "categories", "excerpt", "feature_text", "image")
@@ -82,19 +83,23 @@ def lint_text(
     ignore: Iterable[str] | None = None,
     profile: str = "sokbo",
     markdown: bool | None = None,
+    known: KnownSplit | None = None,
 ) -> LintResult:
     """Lint one post given as text; grounding rules run only when ``sources`` are given.
 
     ``profile``: ``sokbo`` (FORMAT.md conformance, the default here: what sokbo's own posts
     are held to), ``auto`` (any other post: only defects within its own template and those any
     reader sees; the CLI's default) or ``none`` (no template rules). ``markdown``: the body is
-    Markdown (True), HTML (False), or either (None, decided from the text).
+    Markdown (True), HTML (False), or either (None, decided from the text). ``known``: the
+    paragraphs the caller wrote, each with its sentences (``writer_split(post)`` of a sokbo
+    post): such a paragraph is read as those sentences instead of being split by Kiwi again.
 
     Raises InputError when the text is no post (no front matter and no HTML paragraphs) or a
     select/ignore entry names no rule.
     """
     rules = select_rules(select, ignore, profile)
-    ctx = Context(parse_post(text, markdown=markdown), tuple(sources or ()), profile=profile)
+    ctx = Context(parse_post(text, markdown=markdown), tuple(sources or ()), profile=profile,
+                  known=known)
     findings = [
         f for r in rules if ctx.sources or not r.needs_sources for f in r.findings(ctx)
     ]

@@ -1,7 +1,7 @@
 """What every rule sees: the parsed post, its sentences, cached Kiwi analyses and the sources."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -11,13 +11,17 @@ from sokbo.korean.sentences import split_sentences
 from sokbo.lint.nlp import content_morphemes, normalise, quotes
 from sokbo.lint.blocks import Block
 from sokbo.lint.parse import LintSentence, ParsedPost, TextRun
-from sokbo.models import Article, Sentence
+from sokbo.models import Article, Post, Sentence
 from sokbo.notices import is_notice
 
 if TYPE_CHECKING:
     from kiwipiepy import Token
 
-__all__ = ["PROSE_ROLES", "Context", "SourceSentence", "line_location"]
+__all__ = ["PROSE_ROLES", "Context", "KnownSplit", "SourceSentence", "line_location",
+           "writer_split"]
+
+# Paragraphs whose sentences the caller knows (it wrote them): paragraph text → its sentences
+KnownSplit = Mapping[str, Sequence[str]]
 
 # Sentences that are prose (not a title, heading or card subtitle). Table cells ("cell") are
 # text of the post for the name and number look-ups, but mostly labels, not prose.
@@ -51,10 +55,53 @@ def _split_run(run: TextRun) -> list[tuple[str, int]]:
     return cached
 
 
-def _split_all(runs: list[TextRun]) -> None:
+def writer_split(post: Post) -> dict[str, tuple[str, ...]]:
+    """The paragraphs of a sokbo post as its writer wrote them, each with its sentences: the
+    excerpt, each card's text and key sentence, each section paragraph (joined by one space,
+    as every renderer joins them). A text two paragraphs split differently is left out."""
+    paragraphs = [post.excerpt]
+    for card in post.cards:
+        paragraphs += [card.sentences, (card.key_sentence,)]
+    paragraphs += [p for section in post.sections for p in section.paragraphs]
+    known: dict[str, tuple[str, ...]] = {}
+    ambiguous: set[str] = set()
+    for paragraph in paragraphs:
+        texts = tuple(s.text for s in paragraph)
+        if not texts or any(not t or t != t.strip() for t in texts):
+            continue
+        key = " ".join(texts)
+        if known.setdefault(key, texts) != texts:
+            ambiguous.add(key)
+    return {k: v for k, v in known.items() if k not in ambiguous}
+
+
+def _known_split(flat: str, known: KnownSplit | None) -> list[tuple[str, int]] | None:
+    """(sentence, offset in ``flat``) of a one-line paragraph the caller wrote, else None."""
+    if not known:
+        return None
+    sentences = known.get(flat.strip())
+    if sentences is None:
+        return None
+    out, at = [], len(flat) - len(flat.lstrip())
+    for text in sentences:
+        out.append((text, at))
+        at += len(text) + 1
+    return out
+
+
+def _split_all(runs: list[TextRun], known: KnownSplit | None = None) -> None:
     """Split every paragraph of the post in one Kiwi call (one call per paragraph costs more
-    than the analysis itself) and leave each run its sentences."""
-    todo = [r for r in dict.fromkeys(runs) if r._sentences is None]
+    than the analysis itself) and leave each run its sentences. A paragraph the caller wrote
+    (``known``) keeps the sentences it was written as, without Kiwi."""
+    todo = []
+    for run in dict.fromkeys(runs):
+        if run._sentences is not None:
+            continue
+        split = _known_split(" ".join(run.text.split("\n")), known)
+        if split is None:
+            todo.append(run)
+        else:
+            run._sentences = [(text, run.line_at(at)) for text, at in split]
     if not todo:
         return
     flats = [" ".join(r.text.split("\n")) for r in todo]
@@ -90,8 +137,9 @@ def _lead_cards(post: ParsedPost) -> bool:
     return any(a == "card" and b == "key" for a, b in zip(lead, lead[1:], strict=False))
 
 
-def _sentences(post: ParsedPost, profile: str = "sokbo") -> list[LintSentence]:
-    _split_all(_runs(post))
+def _sentences(post: ParsedPost, profile: str = "sokbo",
+               known: KnownSplit | None = None) -> list[LintSentence]:
+    _split_all(_runs(post), known)
     cards = profile == "sokbo" or _lead_cards(post)
     out: list[LintSentence] = []
     title = post.front("title")
@@ -99,10 +147,12 @@ def _sentences(post: ParsedPost, profile: str = "sokbo") -> list[LintSentence]:
         out.append(LintSentence(title.strip(), "title", "front-matter:title", 0, -1, "title"))
     excerpt = post.front("excerpt")
     if isinstance(excerpt, str):
-        out.extend(
-            LintSentence(s.text, "excerpt", "front-matter:excerpt", 0, 0, "excerpt")
-            for s in split_sentences(excerpt.replace("\n", " "), "excerpt")
-        )
+        flat = excerpt.replace("\n", " ")
+        split = _known_split(flat, known)
+        texts = ([t for t, _ in split] if split is not None
+                 else [s.text for s in split_sentences(flat, "excerpt")])
+        out.extend(LintSentence(t, "excerpt", "front-matter:excerpt", 0, 0, "excerpt")
+                   for t in texts)
     for para, block in enumerate(post.blocks, start=1):
         role = _ROLE_OF_BODY.get(block.kind)
         if role is None:
@@ -139,11 +189,12 @@ class Context:
     post: ParsedPost
     sources: tuple[Article, ...] = ()
     profile: str = "sokbo"
+    known: KnownSplit | None = None  # paragraphs the caller wrote, already split (writer_split)
     memo: dict[str, Any] = field(default_factory=dict)
     _tokens: dict[str, list[Token]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.post.sentences = _sentences(self.post, self.profile)
+        self.post.sentences = _sentences(self.post, self.profile, self.known)
         # one batch for Kiwi: every sentence the rules will read, analysed at once
         texts = list(dict.fromkeys(s.text for s in self.post.sentences))
         self._tokens.update(zip(texts, tokenize_many(texts), strict=True))
