@@ -207,7 +207,7 @@ def _foreign_chars(word: str) -> bool:
     """Letters of a script Korean prose does not use (Cyrillic, Thai, kana, Latin with
     diacritics as in Vietnamese)."""
     for ch in word:
-        if not ch.isalpha():
+        if "가" <= ch <= "힣" or not ch.isalpha():  # a syllable: HANGUL SYLLABLE …, no look-up
             continue
         name = unicodedata.name(ch, "")
         if ch.isascii() or name.startswith(("HANGUL", "CJK")) or ch in _UNIT_LETTERS:

@@ -45,11 +45,13 @@ def tag(token: Token) -> str:
 
 
 def content_morphemes(tokens: Sequence[Token], tags: frozenset[str] = CONTENT_TAGS) -> set[str]:
-    return {
-        t.form.lower() if tag(t) == "SL" else t.form
-        for t in tokens
-        if tag(t) in tags and t.form not in _LIGHT_STEMS
-    }
+    out: set[str] = set()
+    known = _TAGS.get  # tag(t), without a call per token: every source sentence comes here
+    for t in tokens:
+        base = known(t.tag) or tag(t)
+        if base in tags and t.form not in _LIGHT_STEMS:
+            out.add(t.form.lower() if base == "SL" else t.form)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """Writing rules (SB1xx): stutters, claims said twice, mixed speech levels, filler sentences."""
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterator, Sequence
@@ -31,14 +32,14 @@ def _content_flags(text: str, tokens: Sequence[Token]) -> tuple[list[str], list[
     """The sentence's words and, for each, whether it holds a noun, number or foreign word."""
     words: list[str] = []
     flags: list[bool] = []
+    nouns = sorted(t.start for t in tokens if tag(t) in NOUN_TAGS)
     for m in re.finditer(r"\S+", text):
         word = eojeols(m.group())
         if not word:
             continue
         words.append(word[0])
-        flags.append(
-            any(m.start() <= t.start < m.end() and tag(t) in NOUN_TAGS for t in tokens)
-        )
+        first = bisect.bisect_left(nouns, m.start())  # the first noun starting in the word
+        flags.append(first < len(nouns) and nouns[first] < m.end())
     return words, flags
 
 
