@@ -76,11 +76,12 @@ def _make_room(keep: Iterable[str], adding: int) -> None:
 def tokenize_many(texts: list[str]) -> list[list[Morph]]:
     """Kiwi morphemes (default options) of each text, analysed once per process and cached;
     a text made of an analysed one (:func:`made_from`) is analysed in its edited words only."""
-    missing = list(dict.fromkeys(t for t in texts if t not in _TOKEN_CACHE))
+    cache = _TOKEN_CACHE
+    missing = list(dict.fromkeys(t for t in texts if t not in cache))
     if missing:
         sources = {_MADE_FROM[t] for t in missing if t in _MADE_FROM}
-        for source in sources - _TOKEN_CACHE.keys():
-            if source in _MADE_FROM:  # made of another text in turn: analysed the same way
+        for source in sources:
+            if source not in cache and source in _MADE_FROM:  # made of another text in turn: analysed the same way
                 tokenize_many([source])
         _make_room([*texts, *sources], len(missing))
         found = _spliced(missing)
@@ -90,10 +91,14 @@ def tokenize_many(texts: list[str]) -> list[list[Morph]]:
                 found[text] = [Morph(t.form, t.tag, t.start, t.len) for t in tokens]
         for text in missing:
             _TOKEN_CACHE[text] = found[text]
-        if len(_FRESH) + len(missing) > TOKEN_CACHE_SIZE:
+        if len(_FRESH) + len(whole) > TOKEN_CACHE_SIZE:
             _FRESH.clear()  # a store row not updated costs a later analysis, nothing else
-        _FRESH.update(missing)
-    return [_TOKEN_CACHE[t] for t in texts]
+        _FRESH.update(whole)
+        _SPLICED.difference_update(whole)
+        if len(_SPLICED) + len(missing) > TOKEN_CACHE_SIZE:
+            _SPLICED.clear()
+        _SPLICED.update(found.keys() - set(whole))
+    return [cache[t] for t in texts]
 
 
 # -- texts made of analysed texts: a restyled ending, a day named, a connective dropped -------
@@ -101,6 +106,9 @@ def tokenize_many(texts: list[str]) -> list[list[Morph]]:
 # A derived text → the text it was made of by one local edit (``made_from``); forgotten with
 # the token cache (a story at a time)
 _MADE_FROM: dict[str, str] = {}
+# texts analysed from their source's analysis: not kept in the store (``pack_morphs``), since
+# making them again costs the analysis of a few words
+_SPLICED: set[str] = set()
 # the edited words analysed anew, at most: past this, the whole text is analysed
 SPLICE_MAX_CHARS = 40
 
@@ -178,7 +186,8 @@ def _splice(source: str, tokens: Sequence[Morph], text: str
 
 def tokenize(text: str) -> list[Morph]:
     """Cached Kiwi morphemes of one text."""
-    return tokenize_many([text])[0]
+    found = _TOKEN_CACHE.get(text)
+    return found if found is not None else tokenize_many([text])[0]
 
 
 def clear_token_cache() -> None:
@@ -186,6 +195,7 @@ def clear_token_cache() -> None:
     _TOKEN_CACHE.clear()
     _DERIVED.clear()
     _MADE_FROM.clear()
+    _SPLICED.clear()
     _FRESH.clear()
 
 
@@ -242,7 +252,8 @@ def pack_morphs(texts: Sequence[str]) -> str:
     texts = list(texts)
     rows = [_row(t, _TOKEN_CACHE[t]) if t in _TOKEN_CACHE else None for t in texts]
     own = set(texts)
-    made = [d for t in texts for d in _DERIVED.get(t, ()) if d in _TOKEN_CACHE and d not in own]
+    made = [d for t in texts for d in _DERIVED.get(t, ())
+            if d in _TOKEN_CACHE and d not in own and d not in _SPLICED]
     extra = [[d, _row(d, _TOKEN_CACHE[d])] for d in dict.fromkeys(made)]
     _FRESH.difference_update(texts)
     _FRESH.difference_update(made)

@@ -76,8 +76,14 @@ def words(text: str) -> list[Word]:
     """Whitespace words of a text with their Kiwi tags and the end of their stem."""
     toks = tokenize(text)
     out = []
+    k, n = 0, len(toks)
     for m in re.finditer(r"\S+", text):
-        inside = [t for t in toks if m.start() <= t.start < m.end()]
+        while k < n and toks[k].start < m.start():  # morphemes are in text order
+            k += 1
+        j = k
+        while j < n and toks[j].start < m.end():
+            j += 1
+        inside = toks[k:j]
         stem_end = m.end()
         for t in reversed(inside):
             if t.tag.startswith("J") or t.tag in ("SF", "SP", "SE", "SSC", "SO"):

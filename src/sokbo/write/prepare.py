@@ -243,6 +243,7 @@ def prepare_story(story: Story) -> Material:
                     or SOUND_BITE.search(s.text) or HELP_LINE.search(s.text)
                     or PLUG.search(s.text))]
     formal = to_formal_many([s.text for _, _, s in keep])
+    tokenize_many([t for t in formal if t])  # their edited endings in one Kiwi call
     cands: list[Candidate] = []
     where: dict[str, int] = {}
     for (rank, article, s), text in zip(keep, formal, strict=True):
@@ -287,6 +288,7 @@ def prepare_story(story: Story) -> Material:
         cands.append(c)
     for c in cands:  # kept with the sentence's own analysis (korean.kiwi.pack_morphs)
         note_derived(c.sentence.text, (c.text, c.standalone or ""))
+    tokenize_many([c.text for c in cands])  # all read later: their edited words in one call
     subheads: list[str] = []
     for article in story.articles:
         firsts = [c.sentence.index for c in cands if c.sentence.source_id == article.id]
