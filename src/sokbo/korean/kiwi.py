@@ -137,15 +137,38 @@ def _spliced(texts: Sequence[str]) -> dict[str, list[Morph]]:
             plan = _splice(source, tokens, text)
             if plan is not None:
                 plans[text] = plan
-    middles = list(dict.fromkeys(text[a:b] for text, (a, b, _, _) in plans.items() if a < b))
-    analysed = dict(zip(middles, get_kiwi().tokenize(middles), strict=True)) if middles else {}
+    # the edited words are analysed after the words before them (a verb alone is often
+    # misread: 달았습니다 → 닫다), and only their own morphemes are taken
+    spans = {text: (_context_start(text, a), a, b) for text, (a, b, _, _) in plans.items()}
+    pieces = list(dict.fromkeys(text[c:b] for text, (c, a, b) in spans.items() if a < b))
+    analysed = dict(zip(pieces, get_kiwi().tokenize(pieces), strict=True)) if pieces else {}
     out = {}
     new = tuple.__new__
     for text, (a, b, before, after) in plans.items():
-        middle = [new(Morph, (t.form, t.tag, a + t.start, t.len))
-                  for t in analysed.get(text[a:b], ())]
-        out[text] = [*before, *middle, *after]
+        c = spans[text][0]
+        middle = []
+        for t in analysed.get(text[c:b], ()) if a < b else ():
+            if c + t.start >= a:
+                middle.append(new(Morph, (t.form, t.tag, c + t.start, t.len)))
+            elif c + t.start + t.len > a:
+                break  # the context's analysis runs into the edited words
+        else:
+            out[text] = [*before, *middle, *after]
     return out
+
+
+SPLICE_CONTEXT_WORDS = 1
+
+
+def _context_start(text: str, a: int) -> int:
+    """Where the SPLICE_CONTEXT_WORDS words before position ``a`` (a word's start) begin."""
+    c = a
+    for _ in range(SPLICE_CONTEXT_WORDS):
+        while c > 0 and text[c - 1].isspace():
+            c -= 1
+        while c > 0 and not text[c - 1].isspace():
+            c -= 1
+    return c
 
 
 def _splice(source: str, tokens: Sequence[Morph], text: str
