@@ -347,9 +347,13 @@ def png_bytes(img: Any, text: dict[str, str]) -> bytes:
     if img.mode != "RGB":
         raise ValueError(f"png_bytes draws RGB images, not {img.mode}")
     width, height = img.size
-    raw = img.tobytes()
+    raw = memoryview(img.tobytes())
     stride = 3 * width
-    rows = b"".join(b"\0" + raw[i:i + stride] for i in range(0, len(raw), stride))
+    # each row after its filter byte (0: none), fed to zlib as it is (no copy of the image)
+    deflate = zlib.compressobj(PNG_LEVEL)
+    data = [piece for y in range(0, len(raw), stride)
+            for piece in (deflate.compress(b"\0"), deflate.compress(raw[y:y + stride]))]
+    data.append(deflate.flush())
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (struct.pack(">I", len(data)) + kind + data
@@ -359,7 +363,7 @@ def png_bytes(img: Any, text: dict[str, str]) -> bytes:
            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))]
     out.extend(chunk(b"tEXt", k.encode("latin-1") + b"\0" + v.encode("latin-1"))
                for k, v in text.items())
-    out += [chunk(b"IDAT", zlib.compress(rows, PNG_LEVEL)), chunk(b"IEND", b"")]
+    out += [chunk(b"IDAT", b"".join(data)), chunk(b"IEND", b"")]
     return b"".join(out)
 
 
