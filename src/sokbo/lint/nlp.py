@@ -218,9 +218,25 @@ def contains_mention(haystack: str, mention: Mention) -> bool:
     needle = normalise(mention.text)
     if mention.kind == "number":
         # whitespace is gone (1월 2일 → 1월2일), so only a needle ending in a digit needs a stop
-        stop = r"(?![\d])" if needle[-1].isdigit() else ""
-        return re.search(rf"(?<!\d)(?<!\d\.){re.escape(needle)}{stop}", haystack) is not None
+        return _number_in(haystack, needle, stop=needle[-1].isdigit())
     return needle in haystack
+
+
+def _number_in(haystack: str, needle: str, *, stop: bool) -> bool:
+    """Whether ``(?<!\\d)(?<!\\d\\.)needle`` (and ``(?!\\d)`` after it with ``stop``) is
+    found: no digit, and no digit and point, before it; no digit after it. Written out, as
+    a pattern per figure would be compiled again and again (``\\d`` is ``str.isdecimal``)."""
+    end = len(needle)
+    at = haystack.find(needle)
+    while at != -1:
+        prev = haystack[at - 1] if at >= 1 else ""
+        digit_before = prev.isdecimal() or (prev == "." and at >= 2
+                                            and haystack[at - 2].isdecimal())
+        digit_after = stop and haystack[at + end:at + end + 1].isdecimal()
+        if not digit_before and not digit_after:
+            return True
+        at = haystack.find(needle, at + 1)
+    return False
 
 
 def quotes(text: str) -> list[str]:
