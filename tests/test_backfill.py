@@ -12,7 +12,9 @@ from click.testing import CliRunner
 
 from sokbo.backfill.inputs import iter_jobs, read_warc
 from sokbo.config import load_settings
+from sokbo.korean import kiwi as kiwi_mod
 from sokbo.pipeline import run_pipeline
+from sokbo.store import Store
 
 
 @pytest.fixture(scope="session")
@@ -84,22 +86,40 @@ def _posts(out: Path) -> dict[str, str]:
 
 
 def test_backfill_on_ray_writes_what_run_writes(tmp_path: Path, demo_dir: Path,
-                                                local_ray) -> None:
+                                                local_ray, monkeypatch) -> None:
     from sokbo.backfill import run_backfill
 
     lines = _records(demo_dir, 3)
     archive = tmp_path / "archive.jsonl"
     archive.write_text("\n".join(lines) + "\n" + "not json\n", "utf-8")
     settings = load_settings().with_overrides(out_dir=tmp_path / "back")
+    analysed: list[str] = []
+    real = kiwi_mod.get_kiwi()
+
+    class Counting:
+        def tokenize(self, text, *a, **kw):
+            analysed.extend([text] if isinstance(text, str) else list(text))
+            return real.tokenize(text, *a, **kw)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(kiwi_mod, "get_kiwi", lambda: Counting())
     # partitions of 4 days: the copies (5 days apart) fall in several, stories cross none
     report = run_backfill(settings, [str(archive)], workers=2, partition_days=4,
                           preview=False)
     assert report.partitions >= 3 and report.articles_read == len(lines)
     assert len(report.errors) == 1 and "not valid JSON" in report.errors[0]
+    monkeypatch.undo()
     run = run_pipeline(load_settings().with_overrides(out_dir=tmp_path / "run", jobs=1),
                        [str(archive)], preview=False)
     assert _posts(tmp_path / "back") == _posts(tmp_path / "run")
     assert sorted(p.story_id for p in report.posts) == sorted(p.story_id for p in run.posts)
+    with Store(settings.state) as store:  # each article's analysis kept with it
+        stored = store.load_articles()
+        assert stored and len(store.kept_morphs(stored)) == len(stored)
+        texts = {s.text for a in stored for s in a.sentences}
+    assert not texts & set(analysed)  # the writer analysed no sentence the actors had
 
     again = run_backfill(settings, [str(archive)], workers=2, preview=False)
     assert again.posts == [] and again.fetch_stats["unchanged"] == len(lines)

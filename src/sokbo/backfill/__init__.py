@@ -130,6 +130,7 @@ def _store_outcomes(store: Store, chunk: list[tuple[Any, str]], outcomes: list[O
     from sokbo.workers import WorkerFailure
 
     articles = []
+    morphs: list[tuple[str, str, str]] = []
     for (job, raw), outcome in zip(chunk, outcomes, strict=True):
         if outcome.failure is not None:
             report.errors.append(str(item_failed(WorkerFailure(*outcome.failure), job.where)))
@@ -146,6 +147,8 @@ def _store_outcomes(store: Store, chunk: list[tuple[Any, str]], outcomes: list[O
         done[a.id] = (epoch(when) if when else None, raw, a.content_hash)
         terms[a.id] = outcome.terms
         articles.append(a)
+        if outcome.morphs is not None:  # its sentences as extraction analysed them
+            morphs.append((a.id, a.content_hash, outcome.morphs))
     known = store.article_hashes(a.id for a in articles)
     report.articles_new += sum(1 for a in articles if a.id not in known)
     report.articles_changed += sum(1 for a in articles
@@ -154,6 +157,7 @@ def _store_outcomes(store: Store, chunk: list[tuple[Any, str]], outcomes: list[O
         for a in articles:
             # a stored article keeps its story until its partition is clustered again
             store.upsert_article(db, a, known.get(a.id, ("", None))[1])
+        store.save_morphs(db, morphs)  # the writer reads them: never analysed again
 
 
 def _partitions(done: dict[str, tuple[float | None, str, str]],
