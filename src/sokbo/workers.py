@@ -113,13 +113,12 @@ def sentence_morphs(article: Article) -> str | None:
     """The article's sentences as its extraction analysed them (``korean.kiwi.pack_analyses``,
     kept in the store with the article: the writer reads them, never analyses them again);
     None when this process did not split them."""
-    from sokbo.korean.kiwi import pack_analyses
     from sokbo.korean.sentences import analysis_of
 
     found = analysis_of(article.text)
-    if found is None or [s.text for s in found.sentences] != [s.text for s in article.sentences]:
+    if found is None or found.sentences != article.sentences:
         return None
-    return pack_analyses([s.text for s in article.sentences], found.morphs)
+    return found.packed()
 
 
 def _record(line: str, where: str) -> Article:

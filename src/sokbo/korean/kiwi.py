@@ -245,9 +245,14 @@ def note_derived(source: str, texts: Iterable[str]) -> None:
 MORPHS_VERSION = "3"
 
 
-def _row(text: str, morphs: Sequence[Morph]) -> list[list[Any]]:
-    return [[m.tag, m.start, m.len] if text[m.start:m.end] == m.form
-            else [m.tag, m.start, m.len, m.form] for m in morphs]
+def _row(text: str, morphs: Sequence[Morph], offset: int = 0) -> list[list[Any]]:
+    """The morphemes as stored, offsets into ``text`` (theirs less ``offset``)."""
+    out = []
+    add = out.append
+    for form, tag, start, n in morphs:  # unpacked, not read by name: a first run packs a lot
+        start -= offset
+        add([tag, start, n] if text[start:start + n] == form else [tag, start, n, form])
+    return out
 
 
 def _morphs(text: str, row: Sequence[Sequence[Any]]) -> list[Morph]:
@@ -283,11 +288,14 @@ def pack_morphs(texts: Sequence[str]) -> str:
     return _pack(rows, extra)
 
 
-def pack_analyses(texts: Sequence[str], analyses: Sequence[Sequence[Morph] | None]) -> str:
+def pack_analyses(texts: Sequence[str], analyses: Sequence[Sequence[Morph] | None],
+                  offsets: Sequence[int] | None = None) -> str:
     """:func:`pack_morphs` of texts analysed elsewhere (extraction keeps each sentence's
-    morphemes as Kiwi analysed its paragraph): None for a text not analysed."""
-    return _pack([None if m is None else _row(t, m)
-                  for t, m in zip(texts, analyses, strict=True)], [])
+    morphemes as Kiwi analysed its paragraph): None for a text not analysed; ``offsets``:
+    where each text starts in the text its morphemes' offsets count from."""
+    offsets = offsets if offsets is not None else [0] * len(texts)
+    return _pack([None if m is None else _row(t, m, off)
+                  for t, m, off in zip(texts, analyses, offsets, strict=True)], [])
 
 
 def _pack(rows: list[Any], extra: list[Any]) -> str:

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from sokbo.korean.clean import TRAILING_HANJA, sentence_core
-from sokbo.korean.kiwi import Morph, get_kiwi
+from sokbo.korean.kiwi import Morph, get_kiwi, pack_analyses
 from sokbo.models import Sentence
 
 # "…운영하고 있다. ‘하람’" + "은 이곳에 …": Kiwi ends the sentence after a quoted name that
@@ -38,15 +38,29 @@ def split_sentences(text: str, source_id: str) -> list[Sentence]:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """What one Kiwi pass over an article's text gives: its sentences, each sentence's
-    morphemes as Kiwi analysed them in their paragraph (offsets into the sentence; None for a
-    sentence a morpheme crosses the edge of: it is analysed alone when needed), and every
-    morpheme of the text (offsets into the text)."""
+    """What one Kiwi pass over an article's text gives: its sentences, every morpheme of the
+    text (offsets into the text) and, for each sentence, the range of ``tokens`` inside it
+    (None for a sentence a morpheme crosses the edge of: it is analysed alone when needed)."""
 
     text: str
     sentences: tuple[Sentence, ...]
-    morphs: tuple[list[Morph] | None, ...]
+    spans: tuple[tuple[int, int] | None, ...]
     tokens: tuple[Morph, ...]
+
+    @property
+    def morphs(self) -> list[list[Morph] | None]:
+        """Each sentence's morphemes, offsets into the sentence."""
+        return [None if span is None else
+                [Morph(t.form, t.tag, t.start - s.start, t.len)
+                 for t in self.tokens[span[0]:span[1]]]
+                for s, span in zip(self.sentences, self.spans, strict=True)]
+
+    def packed(self) -> str:
+        """The sentences' morphemes as ``korean.kiwi.pack_analyses`` keeps them."""
+        return pack_analyses([s.text for s in self.sentences],
+                             [None if span is None else self.tokens[span[0]:span[1]]
+                              for span in self.spans],
+                             [s.start for s in self.sentences])
 
 
 # the analyses of the last articles split (``analysis_of``): extraction splits an article, then
@@ -65,15 +79,15 @@ def analyse_article(text: str, source_id: str) -> Analysis:
     :func:`analysis_of`)."""
     spans, tokens = _spans(text)
     out: list[Sentence] = []
-    morphs: list[list[Morph] | None] = []
+    ranges: list[tuple[int, int] | None] = []
     for a, b in spans:
         core = sentence_core(text[a:b])
         if core is None:
             continue
         a, b = a + core[0], a + core[1]
         out.append(Sentence(text=text[a:b], source_id=source_id, index=len(out), start=a, end=b))
-        morphs.append(_inside(tokens, a, b))
-    found = Analysis(text, tuple(out), tuple(morphs), tuple(tokens))
+        ranges.append(_inside(tokens, a, b))
+    found = Analysis(text, tuple(out), tuple(ranges), tuple(tokens))
     _RECENT[text] = found
     _RECENT.move_to_end(text)
     while len(_RECENT) > RECENT_SIZE:
@@ -100,21 +114,20 @@ def line_tokens(text: str, limit: int | None = None) -> list[Morph]:
             for t in toks]
 
 
-def _inside(tokens: list[Morph], a: int, b: int) -> list[Morph] | None:
-    """The morphemes within text[a:b], offsets into it; None when one crosses an edge.
-    ``tokens`` are in text order (by start)."""
+def _inside(tokens: list[Morph], a: int, b: int) -> tuple[int, int] | None:
+    """The range of ``tokens`` (in text order) within text[a:b]; None when a morpheme
+    crosses an edge."""
     i = bisect.bisect_left(tokens, a, key=lambda t: t.start)
     if any(t.start + t.len > a for t in tokens[max(0, i - 3):i]):
         return None  # a morpheme begun before the sentence runs into it
-    out = []
-    new = tuple.__new__
+    j = i
     for t in tokens[i:]:
         if t.start >= b:
             break
         if t.start + t.len > b:
             return None
-        out.append(new(Morph, (t.form, t.tag, t.start - a, t.len)))
-    return out
+        j += 1
+    return i, j
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
