@@ -37,6 +37,17 @@ HELD_OUT = 300
 # articles of the end-to-end, Kiwi-only and --jobs runs: a first run of a day's news or so,
 # large enough that the workers' start-up (an import and a Kiwi load each) is not most of it
 E2E_ARTICLES = 200
+# what a run imports on first use (a `watch` process has them after its first run): the
+# stages' modules and the libraries they load lazily
+WARM_MODULES = (
+    "sokbo.pipeline", "sokbo.sources", "sokbo.workers", "sokbo.ingest", "sokbo.extract",
+    "sokbo.cluster.stored", "sokbo.cluster.days", "sokbo.write", "sokbo.write.salience",
+    "sokbo.korean.formal", "sokbo.korean.suicide", "sokbo.korean.transcript", "sokbo.lint",
+    "sokbo.lint.markdown", "sokbo.render", "sokbo.render.card", "sokbo.render.jekyll",
+    "sokbo.render.hugo", "sokbo.site", "sokbo.topic", "sokbo.edits", "sokbo.database",
+    "sokbo.crashlog", "numpy", "scipy.sparse", "PIL.Image", "PIL.ImageDraw", "PIL.ImageFont",
+    "PIL.PngImagePlugin", "jinja2", "nh3", "yaml", "html5lib", "charset_normalizer",
+)
 BACKFILL_ARTICLES = 120
 SEED = 20
 
@@ -210,8 +221,10 @@ def _run(out: str, jsonl: str | list[str], jobs: int, preview: bool = True,
     t0, c0 = time.perf_counter(), time.process_time()
     load = os.getloadavg()[0]
     if warm:
-        import sokbo.cluster.stored  # noqa: F401 - imports are not the run's time
-        import sokbo.write  # noqa: F401
+        import importlib
+
+        for name in WARM_MODULES:  # imports are not the run's time
+            importlib.import_module(name)
         from sokbo.korean.kiwi import get_kiwi
 
         get_kiwi()  # a watch process has it loaded; its ~2 s load is not a run's cost
