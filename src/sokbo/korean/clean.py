@@ -243,7 +243,7 @@ def sentence_core(sentence: str) -> tuple[int, int] | None:
 
 def _cut_inline_dateline(line: str) -> str:
     """Remove wire datelines anywhere; near the start of a long line, with what precedes them."""
-    m = INLINE_DATELINE.search(line)
+    m = INLINE_DATELINE.search(line) if "=" in line else None  # both forms hold an =
     if m is None:
         return line
     if m.start() > 0 and len(line) > LONG_LINE and m.start() <= DATELINE_OPENS_WITHIN:
@@ -358,7 +358,10 @@ def clean_text(text: str, *, title: str | None = None) -> str:
 
 def hangul_ratio(text: str) -> float:
     """Share of Hangul among letters: how Korean a text is."""
-    letters = [c for c in text if c.isalpha()]
+    letters = sum(map(str.isalpha, text))
     if not letters:
         return 0.0
-    return sum(1 for c in letters if "가" <= c <= "힣") / len(letters)
+    return len(_HANGUL.findall(text)) / letters  # every syllable is a letter
+
+
+_HANGUL = re.compile("[가-힣]")

@@ -138,6 +138,14 @@ def withheld(cands: Sequence[Candidate], body: Sequence[int], excerpt: Sequence[
                    if not m.abbreviation and (m.kind == "name" or m.has_unit)]
     title_nouns = {t.form for t in title_toks if t.tag in ("NNG", "NNP") and len(t.form) > 1}
     out: set[int] = set()
+    # normalise(" ".join(texts)) is the normalised texts joined: no edit reaches past a space
+    normalised: dict[int, str] = {}
+
+    def norm(j: int) -> str:
+        if j not in normalised:
+            normalised[j] = normalise(cands[j].text)
+        return normalised[j]
+
     for i in excerpt:
         if i == lead or i in cards or i not in body or i in leaned_on or cands[i].leans:
             continue
@@ -151,11 +159,11 @@ def withheld(cands: Sequence[Candidate], body: Sequence[int], excerpt: Sequence[
         # the body (cards and sections) must still say them: the title and the excerpt do not
         # count, the title needs the body too
         said = [cands[j].text for j in [*kept, *cards]]
-        rest = normalise(" ".join(said))
+        rest = "".join(norm(j) for j in [*kept, *cards])
         found = [m for m in mentions(tokenize(cands[i].text))
                  if not m.abbreviation and (m.kind == "name" or m.has_unit)]
         if not all(contains_mention(rest, m) for m in [*found, *title_facts]
-                   if m in found or contains_mention(normalise(cands[i].text), m)):
+                   if m in found or contains_mention(norm(i), m)):
             continue
         if title_nouns and not title_nouns & {t.form for text in said for t in tokenize(text)}:
             continue

@@ -69,8 +69,12 @@ def choose_cards(cands: Sequence[Candidate], body: Sequence[int], excerpt: Seque
         for i in eligible
     }
 
+    # normalise(" ".join(texts)) is the normalised texts joined: no edit reaches past a space
+    normalised = {j: normalise(cands[j].text) for j in body}
+    title_normalised = normalise(title)
+
     def covered(taken: list[int]) -> bool:
-        rest = normalise(" ".join([title, *(cands[j].text for j in body if j not in taken)]))
+        rest = title_normalised + "".join(normalised[j] for j in body if j not in taken)
         return all(contains_mention(rest, m) for i in taken for m in found[i])
 
     def covered_any(taken: list[int]) -> bool:

@@ -72,8 +72,30 @@ class Word:
         return any(t in PREDICATE or t.startswith("E") for t in self.tags)
 
 
+# words() and runs() of the texts met, with the analysis they were made from: headings,
+# highlights and titles read the same sentences again and again (a text analysed anew, its
+# analysis dropped from Kiwi's cache, is read anew); forgotten when full
+_WORDS: dict[str, tuple[list, tuple[Word, ...]]] = {}
+_RUNS: dict[str, tuple[list, tuple[tuple[str, int, int], ...]]] = {}
+MEMO_SIZE = 4096
+
+
+def _recall(memo: dict, text: str, make):
+    toks = tokenize(text)
+    known = memo.get(text)
+    if known is None or known[0] is not toks:
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        known = memo[text] = (toks, tuple(make(text)))
+    return list(known[1])
+
+
 def words(text: str) -> list[Word]:
     """Whitespace words of a text with their Kiwi tags and the end of their stem."""
+    return _recall(_WORDS, text, _words)
+
+
+def _words(text: str) -> list[Word]:
     toks = tokenize(text)
     out = []
     k, n = 0, len(toks)
@@ -200,6 +222,10 @@ def runs(text: str) -> list[tuple[str, int, int]]:
     after it, holds no clause ending and no topic or subject inside, and opens where a
     phrase can open.
     """
+    return _recall(_RUNS, text, _runs)
+
+
+def _runs(text: str) -> list[tuple[str, int, int]]:
     ws = words(text)
     out = []
     for b, last in enumerate(ws):

@@ -66,10 +66,16 @@ def tfidf_similarity(docs: Sequence[Sequence[str]]):  # -> (len(docs), len(docs)
     ends = np.cumsum(df)
     single = df[c] == 1
     np.add.at(full, (r[single], r[single]), w[single] ** 2)
-    for j in np.flatnonzero(df > 1):
-        lo = ends[j] - df[j]
-        idx, wj = r[lo:ends[j]], w[lo:ends[j]]
-        full[np.ix_(idx, idx)] += np.outer(wj, wj)
+    # every pair of documents holding a term, term by term in term order (row-major within
+    # a term): one unbuffered add in that order gives each pair its sum in the order a loop
+    # over the terms would
+    shared = np.flatnonzero(~single)
+    if shared.size:
+        d = df[c[shared]]
+        left = np.repeat(shared, d)
+        within = np.arange(left.size) - np.repeat(np.cumsum(d) - d, d)
+        right = np.repeat(ends[c[shared]] - d, d) + within
+        np.add.at(full, (r[left], r[right]), w[left] * w[right])
     return full
 
 

@@ -100,10 +100,14 @@ def _quotes(text: str) -> list[str]:
     return [re.sub(r"\s+", "", q) for q in quotes(text) if len(q) >= MIN_QUOTE]
 
 
-def _requirements(m: Material, i: int) -> list[int] | None:
+def _requirements(m: Material, i: int,
+                  introductions: dict[int, int | None] | None = None) -> list[int] | None:
     """Candidates that must come with ``i``: its chain of predecessors (unless it can stand
     alone) and the introductions of the people it names by a short form, with everything
-    those need in turn; None if one of them is unusable."""
+    those need in turn; None if one of them is unusable. ``introductions`` keeps each
+    candidate's :func:`_introduction` for the next call."""
+    if introductions is None:
+        introductions = {}
     cands = m.cands
     need: list[int] = []
     todo = [i]
@@ -114,7 +118,9 @@ def _requirements(m: Material, i: int) -> list[int] | None:
             if cands[k].previous is None:
                 return None  # leans on a sentence the post cannot use
             wanted.append(cands[k].previous)
-        intro = _introduction(m, k)
+        if k not in introductions:
+            introductions[k] = _introduction(m, k)
+        intro = introductions[k]
         if intro is None:
             return None
         if intro >= 0:
@@ -174,12 +180,22 @@ def select_sentences(m: Material, values: Sequence[float], sim, limit: int, *,
             noun_sets[i] = _nouns(cands[i].text)
         return noun_sets[i]
 
+    # each candidate's text without spaces, quotes and last clause, made once when first asked
+    squeezed: dict[int, tuple[str, list[str], str]] = {}
+
+    def squeeze(i: int) -> tuple[str, list[str], str]:
+        if i not in squeezed:
+            text = cands[i].text
+            squeezed[i] = (re.sub(r"\s+", "", text), _quotes(text), _last_clause(text))
+        return squeezed[i]
+
     seen_quotes: list[str] = []
     chosen: list[int] = []
+    introductions: dict[int, int | None] = {}
 
     def redundant(i: int) -> bool:
-        if any(re.sub(r"\s+", "", cands[i].text) == re.sub(r"\s+", "", cands[j].text)
-               for j in chosen):
+        bare, mine, tail = squeeze(i)
+        if any(bare == squeeze(j)[0] for j in chosen):
             return True
         if any(is_same_claim(sim[i, j], figures[i], figures[j]) for j in chosen):
             return True
@@ -188,12 +204,10 @@ def select_sentences(m: Material, values: Sequence[float], sim, limit: int, *,
                 sim[i, j] >= CROSS_OUTLET_DUPLICATE
                 or _jaccard(nouns(i), nouns(j)) >= CROSS_OUTLET_NOUNS) for j in chosen):
             return True
-        mine = _quotes(cands[i].text)
         if any(q in s or s in q for q in mine for s in seen_quotes):
             return True
         # two sentences ending on one clause say it twice ("…만큼, 팬들의 충격은 더 큽니다")
-        tail = _last_clause(cands[i].text)
-        return bool(tail) and any(_last_clause(cands[j].text) == tail for j in chosen)
+        return bool(tail) and any(squeeze(j)[2] == tail for j in chosen)
 
     for i in sorted(range(len(cands)), key=lambda i: (-values[i], i)):
         if len(chosen) >= limit:
@@ -203,7 +217,7 @@ def select_sentences(m: Material, values: Sequence[float], sim, limit: int, *,
         c = cands[i]
         if c.article != spine and any(anonymous(p) for p in c.people):
             continue
-        need = _requirements(m, i)
+        need = _requirements(m, i, introductions)
         if need is None:
             continue
         new = [j for j in [*need, i] if j not in chosen]
@@ -213,7 +227,7 @@ def select_sentences(m: Material, values: Sequence[float], sim, limit: int, *,
             continue
         for j in new:
             chosen.append(j)
-            seen_quotes.extend(_quotes(cands[j].text))
+            seen_quotes.extend(squeeze(j)[1])
     return _drop_strays(cands, chosen)
 
 
