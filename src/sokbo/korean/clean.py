@@ -260,8 +260,9 @@ def clean_line(line: str) -> str:
     line = _cut_inline_dateline(line)
     line = BRACKET_BYLINE.sub(lambda m: m.group(0) if m.start() == 0 else " ", line)
     line = TRAILING_CREDIT.sub("", line, count=1)
-    line = INLINE_PHOTO.sub("", line)
-    line = PHOTO_IN_PARENS.sub("", line)
+    if "사진" in line or "그래픽" in line:  # the words both patterns need (long lines are slow)
+        line = INLINE_PHOTO.sub("", line)
+        line = PHOTO_IN_PARENS.sub("", line)
     if len(line) > LONG_LINE:
         m = BOILERPLATE.search(line)
         if m and m.start() > len(line) // 2:
@@ -279,7 +280,7 @@ def is_boilerplate(line: str) -> bool:
         return True
     if len(line) <= TIP_LINE_MAX and TIP_LINE.search(line):
         return True
-    if EMAIL.search(line) and len(EMAIL.sub("", line).strip()) < 25:
+    if "@" in line and EMAIL.search(line) and len(EMAIL.sub("", line).strip()) < 25:
         return True
     if CAPTION.search(line):
         return True

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sokbo.korean.headline import compress_headline, cut_headline
-from sokbo.korean.kiwi import tokenize
+from sokbo.korean.kiwi import tokenize, tokenize_many
 from sokbo.models import Story
 from sokbo.write.prepare import Candidate
 from sokbo.write.refer import TITLES
@@ -325,6 +325,7 @@ class Phraser:
         """An unused sub-heading or headline clause that fits the section (and no other
         better), taken out of its pool; '' if none."""
         for pool in (self.subheads, self.clauses):
+            tokenize_many(pool)  # the phrases new to Kiwi in one call
             best = max(pool, key=lambda p: self._fit(p, terms), default=None)
             if best is not None and self._fit(best, terms) >= floor and self._free(best):
                 # a clause fits only the section it is about: not one that fits another better
@@ -447,7 +448,7 @@ def highlight(text: str, weights: dict[str, float], avoid: Sequence[str] = ()) -
 def _highlight(text: str, weights: dict[str, float], avoid: Sequence[str], *,
                short: bool) -> str:
     ws = words(text)
-    best, best_score = "", 0.0
+    phrases: list[str] = []
     for a in range(len(ws)):
         for b in range(a, min(a + 4, len(ws))):
             span = ws[a : b + 1]
@@ -466,9 +467,13 @@ def _highlight(text: str, weights: dict[str, float], avoid: Sequence[str], *,
             if (not short and len(span) == 1 and len(phrase) < 3
                     and not set(span[0].tags) & {"NNP", "SL", "SN"}):
                 continue  # one short common noun (얘기, 병원) points at little
-            score = sum(weights.get(t, 0.0) for t in _content_terms(phrase))
-            if score > best_score:
-                best, best_score = phrase, score
+            phrases.append(phrase)
+    tokenize_many(list(dict.fromkeys(phrases)))  # the new ones in one Kiwi call
+    best, best_score = "", 0.0
+    for phrase in phrases:
+        score = sum(weights.get(t, 0.0) for t in _content_terms(phrase))
+        if score > best_score:
+            best, best_score = phrase, score
     return best
 
 
