@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from postparse import Node, parse_post
 from test_render_formats import make_post
 
+from sokbo.errors import InputError
+from sokbo.frontmatter import load_dumped_yaml, load_yaml
 from sokbo.render import render_post
 from sokbo.render.common import dump_front_matter
 
@@ -156,3 +160,48 @@ def test_dump_front_matter_is_safe_yaml() -> None:
 def test_render_path(tmp_path: Path) -> None:
     rel, _ = render_post(make_post())
     assert rel == "_posts/2026-11-21-busan.html"
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal, and of the same types all the way down (1 and True, 1 and 1.0 are not)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+_scalars = st.one_of(st.text(), st.integers(), st.floats(allow_nan=False), st.booleans(),
+                     st.none(), st.sampled_from(["2026-11-21", "2026-13-45 09:00", "yes", "~",
+                                                 "0x1F", "1e3", ".inf", "- a", "a: b", "&x *x"]))
+_values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=3)
+                       | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=12), _values, max_size=6))
+def test_dumped_front_matter_reads_the_same_fast(data: dict) -> None:
+    # the linter reads a rendered post's front matter with libyaml: the very value the bounded
+    # Python loader reads, or (anything unexpected) the loader's own answer
+    fm = dump_front_matter(data)[len("---\n"):-len("---\n")]
+    assert _same(load_dumped_yaml(fm), load_yaml(fm))
+
+
+def test_dumped_front_matter_of_posts_reads_the_same_fast() -> None:
+    for title in ['제목: "따옴표" # 해시', "---", "이모지 🎉 포함 'single'", "<b>굵게</b> &amp;"]:
+        _, text = render_post(make_post(title=title))
+        fm = text.split("---\n")[1]
+        assert _same(load_dumped_yaml(fm), load_yaml(fm))
+
+
+@pytest.mark.parametrize("text", ["a: &x [1]\nb: *x\n", "a: [1\n", "- 1\n- 2\n", "",
+                                  "a: " + "[" * 40 + "]" * 40 + "\n"])
+def test_fast_front_matter_falls_back_to_the_bounded_loader(text: str) -> None:
+    def read(load):
+        try:
+            return load(text)
+        except InputError as e:
+            return str(e)
+    assert read(load_dumped_yaml) == read(load_yaml)

@@ -757,7 +757,7 @@ def lint_rendered(text: str, story: Story, *,
     writer's paragraphs and their sentences (``sokbo.lint.writer_split``)."""
     from sokbo.lint import lint_text
 
-    result = lint_text(text, sources=list(story.articles), known=known)
+    result = lint_text(text, sources=list(story.articles), known=known, rendered=True)
     findings = [f.to_dict() for f in result.findings]
     # "blocked" is a draft that cannot be approved or published until its errors are gone
     blocked = any(f["severity"] == "error" for f in findings)

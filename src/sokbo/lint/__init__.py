@@ -84,6 +84,7 @@ def lint_text(
     profile: str = "sokbo",
     markdown: bool | None = None,
     known: KnownSplit | None = None,
+    rendered: bool = False,
 ) -> LintResult:
     """Lint one post given as text; grounding rules run only when ``sources`` are given.
 
@@ -93,12 +94,14 @@ def lint_text(
     Markdown (True), HTML (False), or either (None, decided from the text). ``known``: the
     paragraphs the caller wrote, each with its sentences (``writer_split(post)`` of a sokbo
     post): such a paragraph is read as those sentences instead of being split by Kiwi again.
+    ``rendered``: the text is ``render_post``'s (its front matter is read faster, to the same
+    value).
 
     Raises InputError when the text is no post (no front matter and no HTML paragraphs) or a
     select/ignore entry names no rule.
     """
     rules = select_rules(select, ignore, profile)
-    ctx = Context(parse_post(text, markdown=markdown), tuple(sources or ()), profile=profile,
+    ctx = Context(parse_post(text, markdown=markdown, rendered=rendered), tuple(sources or ()), profile=profile,
                   known=known)
     findings = [
         f for r in rules if ctx.sources or not r.needs_sources for f in r.findings(ctx)

@@ -20,7 +20,7 @@ from typing import Any
 from typing import TYPE_CHECKING
 
 from sokbo.errors import InputError
-from sokbo.frontmatter import load_yaml
+from sokbo.frontmatter import load_dumped_yaml, load_yaml
 from sokbo.lint.browser import Element, browser_view
 
 if TYPE_CHECKING:
@@ -201,9 +201,9 @@ def _split_front_matter(text: str) -> tuple[str | None, int, bool]:
     return "\n".join(lines[1:]), len(lines), False
 
 
-def _load_yaml(fm: str) -> tuple[dict[str, Any] | None, str | None]:
+def _load_yaml(fm: str, rendered: bool = False) -> tuple[dict[str, Any] | None, str | None]:
     try:
-        data = load_yaml(fm)
+        data = load_dumped_yaml(fm) if rendered else load_yaml(fm)
     except InputError as e:
         return None, str(e).replace("(line ", "(front matter line ")
     if not isinstance(data, dict):
@@ -211,12 +211,13 @@ def _load_yaml(fm: str) -> tuple[dict[str, Any] | None, str | None]:
     return {str(k): v for k, v in data.items()}, None
 
 
-def parse_post(text: str, *, markdown: bool | None = None) -> ParsedPost:
+def parse_post(text: str, *, markdown: bool | None = None, rendered: bool = False) -> ParsedPost:
     """Split front matter and body and read the body's blocks; sentences are added later.
 
     ``markdown``: the body is Markdown (True), HTML (False) or either (None: Markdown when it
     has lines only Markdown writes). A Markdown body is read as the HTML a CommonMark
-    renderer makes of it, line for line (``lint.markdown``).
+    renderer makes of it, line for line (``lint.markdown``). ``rendered``: the text is sokbo's
+    own rendering (``render_post``), its front matter as ``dump_front_matter`` wrote it.
 
     Raises InputError when the text has neither front matter nor HTML paragraphs.
     """
@@ -235,7 +236,7 @@ def parse_post(text: str, *, markdown: bool | None = None) -> ParsedPost:
         markdown = looks_like_markdown(body)
     if markdown:
         body = markdown_to_html(body)
-    data, error = _load_yaml(fm) if fm is not None else (None, None)
+    data, error = _load_yaml(fm, rendered) if fm is not None else (None, None)
     if fm is not None and not closed:
         data, error = None, "front matter has no closing --- line"
     builder = _TreeBuilder(body_start)
