@@ -55,6 +55,8 @@ def repeated_phrase(
     n = len(words)
     for size in range(n // 2, 0, -1):
         for i in range(n - 2 * size + 1):
+            if words[i] != words[i + size]:  # no repeat starts here: nothing to slice
+                continue
             gram = words[i : i + size]
             if gram == words[i + size : i + 2 * size] and any(content[i : i + size]):
                 if size > 1 or len(gram[0]) > 1:
@@ -168,13 +170,14 @@ def check_duplicates(ctx: Context) -> Iterator[Hit]:
     prose = ctx.post.by_role(*PROSE_ROLES)
     for group in ("excerpt", "cards", "sections"):
         members = [s for s in prose if s.group == group]
+        # a sentence that only announces what follows ("아래는 … 안내입니다:") claims nothing
+        claims = [not _ANNOUNCES.search(s.text) for s in members]
         for i, later in enumerate(members):
-            # a sentence that only announces what follows ("아래는 … 안내입니다:") claims nothing
             earlier = next(
-                (e for e in members[:i] if not _ANNOUNCES.search(e.text)
-                 and not _ANNOUNCES.search(later.text) and near_duplicate(ctx, e.text, later.text)),
+                (e for e, claim in zip(members[:i], claims, strict=False)
+                 if claim and near_duplicate(ctx, e.text, later.text)),
                 None,
-            )
+            ) if claims[i] else None
             if earlier is not None:
                 yield Hit(
                     later.location,
