@@ -166,3 +166,17 @@ def test_extract_bench_table(small_shared: Path) -> None:
     result = CliRunner().invoke(bench_group, ["extract", "--shared", str(small_shared)])
     assert result.exit_code == 0, result.output
     assert "trafilatura" in result.stdout and "sokbo" in result.stdout
+
+
+def test_traced_sentence_is_its_restyled_source_with_only_recorded_edits() -> None:
+    from sokbo.bench.quality import rebuilt
+    from sokbo.models import Slot
+
+    restyled = "한편 군은 이날 주민 설명회를 열었습니다"
+    slots = (Slot("connective", "", "a", 3, "한편 "), Slot("date", "12일", "a", 3, "이날"),
+             Slot("period", ".", "a", 3))
+    assert rebuilt(restyled, slots) == "군은 12일 주민 설명회를 열었습니다."
+    # an edit no slot records is not traced: the post's sentence differs from the rebuilt one
+    assert rebuilt(restyled, slots) != "군은 12일 주민 설명회를 두 차례 열었습니다."
+    # a template's slots are not edits of a source sentence
+    assert rebuilt(restyled, (Slot("outlet", "KBS", "a", -1),)) is None
