@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 from sokbo.backfill.inputs import iter_jobs, read_warc
 from sokbo.config import load_settings
-from sokbo.korean import kiwi as kiwi_mod
 from sokbo.pipeline import run_pipeline
 from sokbo.store import Store
 
@@ -87,24 +86,15 @@ def _posts(out: Path) -> dict[str, str]:
 
 def test_backfill_on_ray_writes_what_run_writes(tmp_path: Path, demo_dir: Path,
                                                 local_ray, monkeypatch) -> None:
+    from test_morphs import _counting
+
     from sokbo.backfill import run_backfill
 
     lines = _records(demo_dir, 3)
     archive = tmp_path / "archive.jsonl"
     archive.write_text("\n".join(lines) + "\n" + "not json\n", "utf-8")
     settings = load_settings().with_overrides(out_dir=tmp_path / "back")
-    analysed: list[str] = []
-    real = kiwi_mod.get_kiwi()
-
-    class Counting:
-        def tokenize(self, text, *a, **kw):
-            analysed.extend([text] if isinstance(text, str) else list(text))
-            return real.tokenize(text, *a, **kw)
-
-        def __getattr__(self, name):
-            return getattr(real, name)
-
-    monkeypatch.setattr(kiwi_mod, "get_kiwi", lambda: Counting())
+    analysed = _counting(monkeypatch)
     # partitions of 4 days: the copies (5 days apart) fall in several, stories cross none
     report = run_backfill(settings, [str(archive)], workers=2, partition_days=4,
                           preview=False)

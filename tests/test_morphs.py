@@ -109,19 +109,8 @@ def test_a_rewritten_story_reads_its_sentences_from_the_store(demo_run, monkeypa
         loaded = [list(m) for m in tokenize_many(texts)]
         before = store.get_post(story_id)
 
-        analysed: list[str] = []
-        real = kiwi_mod.get_kiwi()
-
-        class Counting:
-            def tokenize(self, text, *a, **kw):
-                analysed.extend([text] if isinstance(text, str) else list(text))
-                return real.tokenize(text, *a, **kw)
-
-            def __getattr__(self, name):
-                return getattr(real, name)
-
         clear_token_cache()
-        monkeypatch.setattr(kiwi_mod, "get_kiwi", lambda: Counting())
+        analysed = _counting(monkeypatch)
         with store.story_lock(story_id):
             result = write_story(store, settings, store_story(store, story_id), force=True)
         assert not set(analysed) & set(texts)  # no stored sentence analysed again

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from sokbo.ingest import FeedItem
     from sokbo.workers import Job, Outcome, Workers
 
-__all__ = ["ArticleSpool", "Headline", "ReadResult", "headline", "format_summary", "make_fetcher", "read_inputs"]
+__all__ = ["ArticleSpool", "Headline", "ReadResult", "headline", "format_summary", "make_fetcher",
+           "read_inputs"]
 
 log = logging.getLogger(__name__)
 

@@ -212,8 +212,8 @@ def _new_lines(sources: list[Any], after: int, per_day: int, count: int, tag: st
 
 def _run(out: str, jsonl: str | list[str], jobs: int, preview: bool = True,
          warm: bool = True) -> dict[str, Any]:
-    """Child: `sokbo run` over one JSONL file (or several). ``warm``: timed from the call, imports and Kiwi
-    loaded before (as in a `watch` process); else timed from the start, as a `sokbo run`
+    """Child: `sokbo run` over one JSONL file (or several). ``warm``: timed from the call,
+    imports and Kiwi loaded before (as in a `watch` process); else timed from the start, as a `sokbo run`
     command is (imports, Kiwi and worker start-up included)."""
     import os
     import resource

@@ -81,7 +81,8 @@ def tokenize_many(texts: list[str]) -> list[list[Morph]]:
     if missing:
         sources = {_MADE_FROM[t] for t in missing if t in _MADE_FROM}
         for source in sources:
-            if source not in cache and source in _MADE_FROM:  # made of another text in turn: analysed the same way
+            # made of another text in turn: analysed the same way
+            if source not in cache and source in _MADE_FROM:
                 tokenize_many([source])
         _make_room([*texts, *sources], len(missing))
         found = _spliced(missing)

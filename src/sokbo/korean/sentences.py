@@ -29,7 +29,7 @@ def split_sentences(text: str, source_id: str) -> list[Sentence]:
 
     Kiwi ignores newlines, so each line is split on its own; offsets are into ``text``.
     """
-    spans, _ = _spans(text)
+    spans, _ = _spans(text, keep_tokens=False)
     return [
         Sentence(text=text[a:b], source_id=source_id, index=i, start=a, end=b)
         for i, (a, b) in enumerate(spans)
@@ -46,14 +46,6 @@ class Analysis:
     sentences: tuple[Sentence, ...]
     spans: tuple[tuple[int, int] | None, ...]
     tokens: tuple[Morph, ...]
-
-    @property
-    def morphs(self) -> list[list[Morph] | None]:
-        """Each sentence's morphemes, offsets into the sentence."""
-        return [None if span is None else
-                [Morph(t.form, t.tag, t.start - s.start, t.len)
-                 for t in self.tokens[span[0]:span[1]]]
-                for s, span in zip(self.sentences, self.spans, strict=True)]
 
     def packed(self) -> str:
         """The sentences' morphemes as ``korean.kiwi.pack_analyses`` keeps them."""
@@ -140,8 +132,9 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return lines
 
 
-def _spans(text: str) -> tuple[list[tuple[int, int]], list[Morph]]:
-    """Sentence spans of the text, and Kiwi's morphemes of its lines (offsets into it)."""
+def _spans(text: str, keep_tokens: bool = True) -> tuple[list[tuple[int, int]], list[Morph]]:
+    """Sentence spans of the text, and Kiwi's morphemes of its lines (offsets into it; none
+    without ``keep_tokens``: the linter splits a post and reads the sentences alone)."""
     lines = _lines(text)
     if not lines:
         return [], []
@@ -152,12 +145,13 @@ def _spans(text: str) -> tuple[list[tuple[int, int]], list[Morph]]:
     for (offset, _line), sents in zip(
         lines,
         kiwi.split_into_sents([ln for _, ln in lines], return_sub_sents=False,
-                              return_tokens=True),
+                              return_tokens=keep_tokens),
         strict=True,
     ):
         line_spans = [(offset + s.start, offset + s.end) for s in sents]
-        tokens.extend(new(Morph, (t.form, t.tag, offset + t.start, t.len))
-                      for s in sents for t in s.tokens)
+        if keep_tokens:
+            tokens.extend(new(Morph, (t.form, t.tag, offset + t.start, t.len))
+                          for s in sents for t in s.tokens)
         line_spans = _merge_title_quotes(text, line_spans)
         spans.extend(line_spans)
     spans = _move_trailing_hanja(text, spans)

@@ -10,6 +10,7 @@ re-joining morphemes, so every kept word is as the source wrote it (korean-nlp-n
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -190,27 +191,19 @@ def _words(marked: str, ends: dict, quoted: list[bool]) -> list[tuple]:
 
 
 # a headline's words as _clauses reads them (one Kiwi call each): a title is compressed for
-# the post's title, checked against the body, and again for the card; forgotten when full
-_READ: dict[str, tuple[tuple, dict, dict]] = {}
-READ_SIZE = 2048
-
-
+# the post's title, checked against the body, and again for the card
+@functools.lru_cache(maxsize=2048)
 def _read(text: str) -> tuple[tuple, dict, dict]:
-    """The words of ``text`` with particles kept in quotes, without them, and with all."""
-    known = _READ.get(text)
-    if known is None:
-        tokens = get_kiwi().tokenize(text, oov_handling="rule")
-        quoted = _quote_mask(text)
-        full = tuple(_words(*_marked(text, tokens, quoted, keep_quoted=True), quoted))
-        bare = {item[3]: item[0] for item in
-                _words(*_marked(text, tokens, quoted, keep_quoted=False), quoted)}
-        whole = {item[3]: (item[0], item[1]) for item in
-                 _words(*_marked(text, tokens, quoted, keep_quoted=True, keep_all=True),
-                        quoted)}
-        if len(_READ) >= READ_SIZE:
-            _READ.clear()
-        known = _READ[text] = (full, bare, whole)
-    return known
+    """The words of ``text`` with particles kept in quotes, without them, and with all (only
+    read: the value is shared)."""
+    tokens = get_kiwi().tokenize(text, oov_handling="rule")
+    quoted = _quote_mask(text)
+    full = tuple(_words(*_marked(text, tokens, quoted, keep_quoted=True), quoted))
+    bare = {item[3]: item[0] for item in
+            _words(*_marked(text, tokens, quoted, keep_quoted=False), quoted)}
+    whole = {item[3]: (item[0], item[1]) for item in
+             _words(*_marked(text, tokens, quoted, keep_quoted=True, keep_all=True), quoted)}
+    return full, bare, whole
 
 
 def _clauses(text: str) -> list[_Clause]:

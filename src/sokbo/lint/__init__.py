@@ -101,8 +101,8 @@ def lint_text(
     select/ignore entry names no rule.
     """
     rules = select_rules(select, ignore, profile)
-    ctx = Context(parse_post(text, markdown=markdown, rendered=rendered), tuple(sources or ()), profile=profile,
-                  known=known)
+    ctx = Context(parse_post(text, markdown=markdown, rendered=rendered),
+                  tuple(sources or ()), profile=profile, known=known)
     findings = [
         f for r in rules if ctx.sources or not r.needs_sources for f in r.findings(ctx)
     ]

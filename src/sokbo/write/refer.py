@@ -6,6 +6,7 @@ with the day copied from the article), or leave it out; this module only finds t
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -152,25 +153,16 @@ def _preceded_by_name(text: str, start: int) -> bool:
         r"(?:은|는|이|가|을|를|의|에|와|과|도|로)\s$", text[:start])
 
 
-# full_name_for's answers: selection asks again for every candidate naming the person, and
-# layout and excerpt ask once more (the same sentences each time); forgotten when full
-_FULL_NAMES: dict[tuple[str, tuple[str, ...]], str] = {}
-FULL_NAMES_SIZE = 4096
-
-
 def full_name_for(person: Person, texts: list[str]) -> str:
     """The full name behind a surname-and-role short form, from the article's sentences:
     김 차장 → 김태효 (from "김태효 국가안보실 1차장은"); '' when the article never gives it."""
-    key = (person.key, tuple(texts))
-    full = _FULL_NAMES.get(key)
-    if full is None:
-        if len(_FULL_NAMES) >= FULL_NAMES_SIZE:
-            _FULL_NAMES.clear()
-        full = _FULL_NAMES[key] = _full_name(person.key, texts)
-    return full
+    return _full_name(person.key, tuple(texts))
 
 
-def _full_name(key: str, texts: list[str]) -> str:
+# selection asks again for every candidate naming the person, and layout and excerpt ask once
+# more (the same sentences each time)
+@functools.lru_cache(maxsize=4096)
+def _full_name(key: str, texts: tuple[str, ...]) -> str:
     surname, _, role = key.partition(" ")
     if role == "씨":
         return ""
