@@ -236,3 +236,88 @@ def test_a_first_run_analyses_no_sentence_twice(tmp_path, demo_dir, monkeypatch)
         assert len(store.kept_morphs(articles)) == len(articles)
     assert not texts & set(analysed)
     assert sum(map(len, analysed)) < sum(len(a.text) for a in articles) / 2
+
+
+def test_kept_analyses_read_back_by_columns_with_forms_kiwi_changed() -> None:
+    """Kiwi's forms that differ from the text they cover (했다 → 하 + 였 + 다) come back as
+    Kiwi gave them, for texts and the texts made of them; a text never analysed stays so."""
+    clear_token_cache()
+    made = SENTENCES[0].replace("열었다", "열었습니다")
+    note_derived(SENTENCES[0], [made])
+    fresh = [list(m) for m in tokenize_many([*SENTENCES[:4], made])]
+    assert any(t[m.start:m.end] != m.form for t, ms in zip(SENTENCES, fresh) for m in ms)
+    packed = pack_morphs([*SENTENCES[:4], "분석하지 않은 문장입니다."])
+    clear_token_cache()
+    assert unpack_morphs([*SENTENCES[:4], "분석하지 않은 문장입니다."], packed)
+    assert "분석하지 않은 문장입니다." not in kiwi_mod._TOKEN_CACHE
+    assert [list(kiwi_mod._TOKEN_CACHE[t]) for t in [*SENTENCES[:4], made]] == fresh
+
+
+def test_analyses_kept_by_the_first_format_are_still_read() -> None:
+    import base64
+    import json
+    import zlib
+
+    clear_token_cache()
+    fresh = [list(m) for m in tokenize_many(SENTENCES[:2])]
+    rows = [[[m.tag, m.start, m.len] if t[m.start:m.end] == m.form
+             else [m.tag, m.start, m.len, m.form] for m in ms]
+            for t, ms in zip(SENTENCES[:2], fresh, strict=True)]
+    old = base64.b64encode(zlib.compress(json.dumps(
+        [kiwi_mod.OLD_MORPHS_VERSION, rows, []]).encode())).decode()
+    clear_token_cache()
+    assert unpack_morphs(SENTENCES[:2], old)
+    assert [list(kiwi_mod._TOKEN_CACHE[t]) for t in SENTENCES[:2]] == fresh
+
+
+def test_texts_made_later_are_added_to_what_is_kept() -> None:
+    """A text made of a kept sentence by a local edit is analysed from the sentence's
+    analysis once, then kept beside it (``pack_made``), and read back with it."""
+    from sokbo.store import morphs_to_pack
+    from sokbo.models import Article, Sentence
+
+    clear_token_cache()
+    tokenize_many(SENTENCES[:2])
+    kept = pack_morphs(SENTENCES[:2])
+    article = Article(id="a", url="u", title="t", outlet="o", published=None,
+                      text=" ".join(SENTENCES[:2]), sentences=tuple(
+                          Sentence(text=t, source_id="a", index=i, start=0, end=len(t))
+                          for i, t in enumerate(SENTENCES[:2])))
+    assert morphs_to_pack([article], {"a": kept}) == {}  # nothing new to keep
+    made = SENTENCES[0].replace("열었다", "열었습니다")
+    kiwi_mod.made_from(SENTENCES[0], made)
+    note_derived(SENTENCES[0], [made])
+    spliced = list(tokenize_many([made])[0])
+    assert made in kiwi_mod._SPLICED
+    grown = morphs_to_pack([article], {"a": kept})["a"]
+    assert grown.startswith(kept + " ")  # the kept part is not packed again
+    assert morphs_to_pack([article], {"a": grown}) == {}  # kept now
+    clear_token_cache()
+    assert unpack_morphs(SENTENCES[:2], grown)
+    assert list(kiwi_mod._TOKEN_CACHE[made]) == spliced
+
+
+def test_a_rewritten_story_makes_no_text_of_its_sentences_again(demo_run, monkeypatch,
+                                                                 tmp_path) -> None:
+    """The restyled sentences of a story written before are read from the store: Kiwi
+    analyses none of their edited words again."""
+    shared, report = demo_run
+    shutil.copytree(shared.out_dir, tmp_path / "out")
+    settings = shared.with_overrides(out_dir=tmp_path / "out")
+    spliced: list[str] = []
+    real = kiwi_mod._spliced
+
+    def recording(texts):
+        found = real(texts)
+        spliced.extend(found)
+        return found
+
+    with Store(settings.state) as store:
+        story_id = report.posts[0].story_id
+        clear_token_cache()
+        monkeypatch.setattr(kiwi_mod, "_spliced", recording)
+        with store.story_lock(story_id):
+            write_story(store, settings, store_story(store, story_id), force=True)
+        made = [t for t, source in kiwi_mod._MADE_FROM.items() if t in kiwi_mod._TOKEN_CACHE]
+        assert made  # the writer made texts of its sentences …
+        assert spliced == []  # … and read every one back

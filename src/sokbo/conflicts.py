@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sokbo.memo import by_identity
 from sokbo.models import Article, Sentence
 
 __all__ = ["Conflict", "Figure", "figures", "find_conflicts", "mentions_figure"]
@@ -90,6 +91,7 @@ def _alike(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb) if ta | tb else 0.0
 
 
+@by_identity
 def find_conflicts(articles: Sequence[Article]) -> list[Conflict]:
     """Every figure two articles give differently for the same noun in nearly the same claim."""
     per_article = [(a, [f for s in a.sentences for f in figures(s)]) for a in articles]

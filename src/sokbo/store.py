@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -507,10 +507,7 @@ class Store:
         made of a sentence for the first time); ``packed`` (article id → ``pack_morphs``)
         when a worker wrote the post: those it made are kept, and nothing else."""
         if packed is None:
-            by_id = {a.id: a for a in articles}
-            kept = {r["article_id"] for r in self._morph_rows(list(by_id), "")
-                    if r["content_hash"] == by_id[r["article_id"]].content_hash}
-            packed = morphs_to_pack(articles, kept)
+            packed = morphs_to_pack(articles, self.kept_morphs(articles))
         return [(a.id, a.content_hash, packed[a.id]) for a in articles if a.id in packed]
 
     def save_morphs(self, db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> None:
@@ -777,18 +774,27 @@ class Store:
         )
 
 
-def morphs_to_pack(articles: Sequence[Article], kept: Container[str]) -> dict[str, str]:
+# parts a kept analysis may grow to by texts made of its sentences (``pack_made``) before it
+# is packed again whole
+MADE_PARTS = 4
+
+
+def morphs_to_pack(articles: Sequence[Article], kept: Mapping[str, str]) -> dict[str, str]:
     """The sentence analyses to keep of these articles (article id → ``pack_morphs``): of
-    those with none kept for their present content (ids not in ``kept``), and of those to
-    which this process added (the writer analysed a text made of a sentence for the first
-    time)."""
-    from sokbo.korean.kiwi import analysed_anew, pack_morphs
+    those with none kept for their present content (``kept``: article id → what is kept),
+    and of those to which this process added: whole when Kiwi analysed a text of theirs,
+    else the kept analysis with the texts made of their sentences by a local edit added."""
+    from sokbo.korean.kiwi import analysed_anew, pack_made, pack_morphs
 
     packed = {}
     for a in articles:
         texts = [s.text for s in a.sentences]
-        if a.id not in kept or analysed_anew(texts):
+        old = kept.get(a.id)
+        if old is None or analysed_anew(texts):
             packed[a.id] = pack_morphs(texts)
+        elif (made := pack_made(texts)) is not None:
+            packed[a.id] = f"{old} {made}" if old.count(" ") < MADE_PARTS - 1 \
+                else pack_morphs(texts)
     return packed
 
 

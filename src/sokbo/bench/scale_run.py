@@ -80,14 +80,16 @@ def source_file(ctx: Any) -> Path:
 
 
 def morphs_file(sources: str) -> Path:
-    """Beside the sources pickle: each text's sentences as Kiwi analysed them, and the texts
-    the writer made of them (``pack_morphs``), which a run keeps with every article it writes
-    a post from: here each text's post is written alone to make them."""
+    """Beside the sources pickle: what a run keeps of each text (``pack_morphs``): its
+    sentences as its extraction analysed them (``workers.sentence_morphs``), and the texts
+    the writer made of them, which it adds when it writes a post from the article: here each
+    text's post is written alone to make them."""
     path = Path(sources).with_name("morphs.pkl")
     if not path.is_file():
         from sokbo.conflicts import find_conflicts
         from sokbo.errors import SokboError
-        from sokbo.korean.kiwi import clear_token_cache, pack_morphs
+        from sokbo.korean.kiwi import clear_token_cache, pack_morphs, unpack_morphs
+        from sokbo.korean.sentences import analyse_article
         from sokbo.models import Article, Sentence, Story
         from sokbo.write import WriterOptions, write_post
 
@@ -98,6 +100,9 @@ def morphs_file(sources: str) -> Path:
                 published=None, text=text, sentences=tuple(
                     Sentence(text=t, source_id=f"m{k}", index=i, start=a, end=b)
                     for i, (t, a, b) in enumerate(json.loads(sentences))))
+            found = analyse_article(text, article.id)  # extraction's one pass, as a run's
+            if found.sentences == article.sentences:
+                unpack_morphs([s.text for s in article.sentences], found.packed())
             try:
                 write_post(Story(id=f"s{k}", articles=(article,)), WriterOptions())
             except SokboError:

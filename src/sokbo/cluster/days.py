@@ -182,7 +182,7 @@ def day_block(day: int | None, recent: Sequence[Item], new: Sequence[Item], vect
               window_seconds: float) -> Block:
     """The similarities of a day's items under the day's IDF (``vectors``' frequencies)."""
     import numpy as np
-    from scipy.sparse import coo_matrix, csr_matrix
+    from scipy.sparse import csr_matrix
 
     items = [*recent, *new]
     encoded = [vectors.encode(it) for it in items]
@@ -193,7 +193,9 @@ def day_block(day: int | None, recent: Sequence[Item], new: Sequence[Item], vect
     gids = np.concatenate([e[0] for e in encoded])
     tf = np.concatenate([e[1] for e in encoded])
     used, inverse = np.unique(gids, return_inverse=True)
-    order = sorted(range(len(used)), key=lambda k: vectors.names[used[k]])
+    names = vectors.names
+    used_names = [names[i] for i in used.tolist()]
+    order = sorted(range(len(used)), key=used_names.__getitem__)
     rank = np.empty(len(used), dtype=np.int64)
     rank[order] = np.arange(len(used))
     data = tf * vectors.idf(used)[inverse]
@@ -201,12 +203,19 @@ def day_block(day: int | None, recent: Sequence[Item], new: Sequence[Item], vect
     norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(items)))
     norms[norms == 0] = 1.0
     x = csr_matrix((data / norms[rows], rank[inverse], indptr), shape=(len(items), len(used)))
-    sim = coo_matrix(x @ x.T)
+    sim = x @ x.T
+    row = np.repeat(np.arange(sim.shape[0]), np.diff(sim.indptr))
+    col = sim.indices
     times = np.array([np.nan if it.time is None else it.time for it in items])
-    gap = np.abs(times[sim.row] - times[sim.col])
+    gap = np.abs(times[row] - times[col])
     with np.errstate(invalid="ignore"):
-        keep = (sim.row != sim.col) & ~(gap > window_seconds)  # NaN: no time, never masked
-    sim = csr_matrix((sim.data[keep], (sim.row[keep], sim.col[keep])), shape=sim.shape)
+        keep = (row != col) & ~(gap > window_seconds)  # NaN: no time, never masked
+    # the pairs kept, row by row as the product gave them, then each row's columns sorted
+    # (the canonical form: sums over a row run in column order)
+    kept_per_row = np.bincount(row[keep], minlength=sim.shape[0])
+    sim = csr_matrix((sim.data[keep], col[keep],
+                      np.concatenate([[0], np.cumsum(kept_per_row)])), shape=sim.shape)
+    sim.sort_indices()
     return Block(day, list(recent), list(new), sim)
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import sys
 import time as _time
 from collections import deque
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
@@ -521,5 +520,6 @@ def _terms_to_json(terms: Terms) -> str:
 
 
 def _terms_from_json(text: str) -> Terms:
-    # interned: a term shared by thousands of stored articles is one string in memory
-    return tuple((sys.intern(t), c) for t, c in json.loads(text))
+    # not interned: only a window's articles are held at a time, and a run reads a day or
+    # three of them (tens of thousands of terms) each time
+    return tuple(map(tuple, json.loads(text)))  # type: ignore[arg-type]

@@ -4,8 +4,10 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import sys
 import threading
 import zlib
+from array import array
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -107,8 +109,8 @@ def tokenize_many(texts: list[str]) -> list[list[Morph]]:
 # A derived text → the text it was made of by one local edit (``made_from``); forgotten with
 # the token cache (a story at a time)
 _MADE_FROM: dict[str, str] = {}
-# texts analysed from their source's analysis: not kept in the store (``pack_morphs``), since
-# making them again costs the analysis of a few words
+# texts analysed from their source's analysis that no pack has kept since (``pack_made``):
+# a story written again reads them from the store, not Kiwi's analysis of their edited words
 _SPLICED: set[str] = set()
 # the edited words analysed anew, at most: past this, the whole text is analysed
 SPLICE_MAX_CHARS = 40
@@ -243,24 +245,12 @@ def note_derived(source: str, texts: Iterable[str]) -> None:
 
 # -- analyses kept in the store (``article_morphs``): a sentence is analysed once, ever --------
 
-MORPHS_VERSION = "3"
-
-
-def _row(text: str, morphs: Sequence[Morph], offset: int = 0) -> list[list[Any]]:
-    """The morphemes as stored, offsets into ``text`` (theirs less ``offset``)."""
-    out = []
-    add = out.append
-    for form, tag, start, n in morphs:  # unpacked, not read by name: a first run packs a lot
-        start -= offset
-        add([tag, start, n] if text[start:start + n] == form else [tag, start, n, form])
-    return out
-
-
-def _morphs(text: str, row: Sequence[Sequence[Any]]) -> list[Morph]:
-    # tuple.__new__: a story's stored sentences are tens of thousands of morphemes
-    new = tuple.__new__
-    return [new(Morph, (m[3], m[0], m[1], m[2]) if len(m) > 3
-                else (text[m[1]:m[1] + m[2]], m[0], m[1], m[2])) for m in row]
+MORPHS_VERSION = "4"
+# sokbo 0.2's first format (a JSON list of [tag, start, length(, form)] per morpheme): read,
+# not written; JSON makes a list per morpheme, and reading them was most of a rewrite's load
+OLD_MORPHS_VERSION = "3"
+# tags are kept as one character each, from here on (JSON writes these unescaped)
+_TAG_BASE = 0x30
 
 
 def analysed_anew(texts: Sequence[str]) -> bool:
@@ -275,18 +265,32 @@ def pack_morphs(texts: Sequence[str]) -> str:
     never reads a sentence too short or not Korean) is kept as not analysed, and not
     analysed to keep it.
 
-    A form equal to the text it covers is not repeated (most are); zlib and base64 make it
-    about the size of the text itself, and plain text for any database.
+    Kept by columns: a JSON head (the tags, one character per morpheme; the forms that
+    differ from the text they cover, which most do not) and the offsets and lengths as
+    32-bit integers; zlib and base64 make it about the size of the text itself, and plain
+    text for any database.
     """
     texts = list(texts)
-    rows = [_row(t, _TOKEN_CACHE[t]) if t in _TOKEN_CACHE else None for t in texts]
     own = set(texts)
-    made = [d for t in texts for d in _DERIVED.get(t, ())
-            if d in _TOKEN_CACHE and d not in own and d not in _SPLICED]
-    extra = [[d, _row(d, _TOKEN_CACHE[d])] for d in dict.fromkeys(made)]
+    made = list(dict.fromkeys(d for t in texts for d in _DERIVED.get(t, ())
+                              if d in _TOKEN_CACHE and d not in own))
     _FRESH.difference_update(texts)
     _FRESH.difference_update(made)
-    return _pack(rows, extra)
+    _SPLICED.difference_update(made)
+    cache = _TOKEN_CACHE
+    return _pack([(t, cache.get(t), 0) for t in texts], [(d, cache[d], 0) for d in made])
+
+
+def pack_made(texts: Sequence[str]) -> str | None:
+    """The texts made of these that this process analysed from their analysis (``made_from``)
+    since they were last packed, as a part to add to their kept ``pack_morphs`` (separated by
+    a space; cheaper than packing every sentence again); None when there are none."""
+    made = list(dict.fromkeys(d for t in texts for d in _DERIVED.get(t, ())
+                              if d in _SPLICED and d in _TOKEN_CACHE))
+    if not made:
+        return None
+    _SPLICED.difference_update(made)
+    return _pack([], [(d, _TOKEN_CACHE[d], 0) for d in made])
 
 
 def pack_analyses(texts: Sequence[str], analyses: Sequence[Sequence[Morph] | None],
@@ -295,29 +299,122 @@ def pack_analyses(texts: Sequence[str], analyses: Sequence[Sequence[Morph] | Non
     morphemes as Kiwi analysed its paragraph): None for a text not analysed; ``offsets``:
     where each text starts in the text its morphemes' offsets count from."""
     offsets = offsets if offsets is not None else [0] * len(texts)
-    return _pack([None if m is None else _row(t, m, off)
-                  for t, m, off in zip(texts, analyses, offsets, strict=True)], [])
+    return _pack(list(zip(texts, analyses, offsets, strict=True)), [])
 
 
-def _pack(rows: list[Any], extra: list[Any]) -> str:
-    raw = json.dumps([MORPHS_VERSION, rows, extra], ensure_ascii=False, separators=(",", ":"))
-    return base64.b64encode(zlib.compress(raw.encode("utf-8"))).decode("ascii")
+Packable = tuple[str, "Sequence[Morph] | None", int]  # text, its morphemes, their offset
+
+
+def _pack(own: Sequence[Packable], made: Sequence[Packable]) -> str:
+    tagset: dict[str, int] = {}
+    counts: list[int] = []
+    tags: list[str] = []
+    starts: list[int] = []
+    lengths: list[int] = []
+    forms: list[list[Any]] = []
+    for text, morphs, offset in [*own, *made]:
+        if morphs is None:
+            counts.append(-1)
+            continue
+        counts.append(len(morphs))
+        if not morphs:
+            continue
+        first = len(starts)
+        m_forms, m_tags, m_starts, m_lengths = zip(*morphs, strict=True)
+        if offset:
+            m_starts = tuple(x - offset for x in m_starts)
+        for t in m_tags:
+            if t not in tagset:
+                tagset[t] = len(tagset)
+        tags.extend(m_tags)
+        starts.extend(m_starts)
+        lengths.extend(m_lengths)
+        forms.extend([first + k, f] for k, (f, a, n) in
+                     enumerate(zip(m_forms, m_starts, m_lengths, strict=True))
+                     if text[a:a + n] != f)
+    chars = {t: chr(_TAG_BASE + i) for t, i in tagset.items()}
+    head = json.dumps([MORPHS_VERSION, len(own), list(tagset), counts,
+                       "".join([chars[t] for t in tags]), forms, [t for t, _, _ in made]],
+                      ensure_ascii=False, separators=(",", ":"))
+    numbers = array("i", starts)
+    numbers.extend(lengths)
+    if sys.byteorder != "little":  # pragma: no cover - kept little-endian everywhere
+        numbers.byteswap()
+    raw = head.encode("utf-8") + b"\0" + numbers.tobytes()
+    return base64.b64encode(zlib.compress(raw)).decode("ascii")
+
+
+def _unpack(packed: str) -> tuple[list[Any], list[tuple[str, list[Any]]]] | None:
+    """One part of a kept analysis → (each own text's morphemes as (form or None, tag, start,
+    length) columns, or None), [(made text, its columns)]; None when unreadable."""
+    raw = zlib.decompress(base64.b64decode(packed, validate=True))
+    if raw.startswith(b'["' + OLD_MORPHS_VERSION.encode() + b'"'):
+        _, rows, extra = json.loads(raw)
+        return ([None if r is None else _columns_of_rows(r) for r in rows],
+                [(t, _columns_of_rows(r)) for t, r in extra])
+    head, nul, body = raw.partition(b"\0")
+    version, n_own, tagset, counts, tags, forms, made = json.loads(head)
+    numbers = array("i")
+    numbers.frombytes(body)
+    if sys.byteorder != "little":  # pragma: no cover
+        numbers.byteswap()
+    total = len(tags)
+    if version != MORPHS_VERSION or not nul or len(numbers) != 2 * total \
+            or len(counts) != n_own + len(made) or sum(c for c in counts if c > 0) != total:
+        return None
+    starts, lengths = numbers[:total].tolist(), numbers[total:].tolist()
+    tag_of = list(map({chr(_TAG_BASE + i): t for i, t in enumerate(tagset)}.__getitem__, tags))
+    forms.sort()
+    f = 0
+    columns: list[Any] = []
+    k = 0
+    for c in counts:
+        if c < 0:
+            columns.append(None)
+            continue
+        own_forms = []  # (index in the text's morphemes, form)
+        while f < len(forms) and forms[f][0] < k + c:
+            own_forms.append((forms[f][0] - k, forms[f][1]))
+            f += 1
+        columns.append((own_forms, tag_of[k:k + c], starts[k:k + c], lengths[k:k + c]))
+        k += c
+    return columns[:n_own], list(zip(made, columns[n_own:], strict=True))
+
+
+def _columns_of_rows(rows: Sequence[Sequence[Any]]) -> tuple[Any, ...]:
+    return ([(k, m[3]) for k, m in enumerate(rows) if len(m) > 3], [m[0] for m in rows],
+            [m[1] for m in rows], [m[2] for m in rows])
+
+
+def _morphs(text: str, columns: tuple[Any, ...]) -> list[Morph]:
+    """A text's morphemes from their columns: (index, form) of each form that differs from
+    the text it covers, tags, starts, lengths."""
+    forms, tags, starts, lengths = columns
+    # tuple.__new__: a story's stored sentences are tens of thousands of morphemes
+    new = tuple.__new__
+    out = [new(Morph, (text[a:a + n], t, a, n)) for t, a, n in zip(tags, starts, lengths)]
+    for k, form in forms:
+        out[k] = new(Morph, (form, tags[k], starts[k], lengths[k]))
+    return out
 
 
 def unpack_morphs(texts: Sequence[str], packed: str) -> bool:
     """Put the morphemes ``pack_morphs`` stored for these texts in the cache; False (and
-    nothing cached) when they do not belong to these texts or are of another version."""
+    nothing cached) when they do not belong to these texts or are of another version. Parts
+    ``pack_made`` added after a space hold only texts made of them."""
     try:
-        version, rows, extra = json.loads(zlib.decompress(base64.b64decode(packed)))
-    except (ValueError, zlib.error):
+        parts = [_unpack(p) for p in packed.split(" ")]
+    except (ValueError, TypeError, IndexError, zlib.error):
         return False
-    if version != MORPHS_VERSION or len(rows) != len(texts):
+    if any(p is None for p in parts) or len(parts[0][0]) != len(texts) \
+            or any(p[0] for p in parts[1:]):
         return False
     todo = {}
-    for text, row in [*zip(texts, rows, strict=True), *extra]:
-        if row is None or text in _TOKEN_CACHE:
+    for text, columns in [*zip(texts, parts[0][0], strict=True),
+                          *(m for p in parts for m in p[1])]:
+        if columns is None or text in _TOKEN_CACHE:
             continue
-        morphs = _morphs(text, row)
+        morphs = _morphs(text, columns)
         if morphs and morphs[-1].end > len(text):  # offsets grow: the last one tells
             return False
         todo[text] = morphs

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from sokbo.memo import by_identity
 from sokbo.models import Article
 
 __all__ = [
@@ -144,6 +145,7 @@ class SuicideAssessment:
         return self.story
 
 
+@by_identity
 def assess_suicide(articles: Sequence[Article]) -> SuicideAssessment:
     """Read a story's articles: is it about a suicide, and which sentences must go."""
     evidence: list[str] = []

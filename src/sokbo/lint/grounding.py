@@ -32,6 +32,8 @@ def sentence_support(ctx: Context) -> list[SentenceSupport]:
             value = len(morphs & window) / len(morphs)
             if value > score:
                 best, score = source, value
+                if value == 1.0:
+                    break  # the first window holding all of it: none can be better
         out.append(
             SentenceSupport(
                 text=s.text,

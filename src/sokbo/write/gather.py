@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
+from typing import Any
 
 from sokbo.models import Article, Story
 
@@ -26,6 +27,17 @@ def gather_articles(story: Story, limit: int) -> Story:
     articles = story.articles
     if limit <= 0 or len(articles) <= limit:
         return story
+    if _last[0] is story and _last[1] == limit:
+        return _last[2]  # asked again for the story being written (the pipeline, the writer)
+    _last[:] = [story, limit, _gather(story, limit)]
+    return _last[2]
+
+
+_last: list[Any] = [None, None, None]  # the last story gathered, its bound, the result
+
+
+def _gather(story: Story, limit: int) -> Story:
+    articles = story.articles
     unique: list[Article] = []
     seen: set[str] = set()
     for a in articles:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from sokbo.memo import by_identity
 from sokbo.models import Article
 
 TurnKind = Literal["newsroom", "host", "guest", "unknown"]
@@ -177,6 +178,7 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
+@by_identity
 def speech_turns(article: Article) -> tuple[Turn, ...]:
     """Every turn of the article, in reading order, with the sentences each covers."""
     lines = _lines(article.text)
