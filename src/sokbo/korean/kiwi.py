@@ -341,7 +341,8 @@ def _pack(own: Sequence[Packable], made: Sequence[Packable]) -> str:
     if sys.byteorder != "little":  # pragma: no cover - kept little-endian everywhere
         numbers.byteswap()
     raw = head.encode("utf-8") + b"\0" + numbers.tobytes()
-    return base64.b64encode(zlib.compress(raw)).decode("ascii")
+    # level 1: a first run packs every article it reads; 15 % larger than the default level
+    return base64.b64encode(zlib.compress(raw, 1)).decode("ascii")
 
 
 def _unpack(packed: str) -> tuple[list[Any], list[tuple[str, list[Any]]]] | None:
