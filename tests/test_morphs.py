@@ -321,3 +321,30 @@ def test_a_rewritten_story_makes_no_text_of_its_sentences_again(demo_run, monkey
         made = [t for t, source in kiwi_mod._MADE_FROM.items() if t in kiwi_mod._TOKEN_CACHE]
         assert made  # the writer made texts of its sentences …
         assert spliced == []  # … and read every one back
+
+
+def test_a_made_text_is_kept_as_the_morphemes_its_edit_changed() -> None:
+    """A restyled ending keeps the sentence's morphemes before it (and 한편 dropped, those
+    after it, moved): only the changed ones are stored, and the text reads back whole."""
+    clear_token_cache()
+    sentence = "한편 서울시는 3일 한강 공원 세 곳에 야간 쉼터를 새로 열었다."
+    restyled = sentence.replace("열었다", "열었습니다")
+    shorter = sentence.removeprefix("한편 ")
+    for made, source in ((restyled, sentence), (shorter, sentence)):
+        kiwi_mod.made_from(source, made)
+    note_derived(sentence, [restyled, shorter])
+    want = {t: list(m) for t, m in zip((sentence, restyled, shorter),
+                                       tokenize_many([sentence, restyled, shorter]),
+                                       strict=True)}
+    rows = {t: (m, base) for t, m, base in kiwi_mod._made_rows(
+        [sentence], kiwi_mod._made_of([sentence], lambda d: True))}
+    middle, (index, first, last) = rows[restyled]
+    assert index == 0 and first > len(want[restyled]) // 2  # the words before the ending
+    assert first + len(middle) + last == len(want[restyled])
+    assert len(middle) < len(want[restyled]) // 2
+    middle, (index, first, last) = rows[shorter]
+    assert last > len(want[shorter]) // 2  # the words after 한편, moved
+    packed = pack_morphs([sentence])
+    clear_token_cache()
+    assert unpack_morphs([sentence], packed)
+    assert {t: list(kiwi_mod._TOKEN_CACHE[t]) for t in want} == want

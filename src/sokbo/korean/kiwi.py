@@ -8,7 +8,7 @@ import sys
 import threading
 import zlib
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sokbo.errors import NlpError
@@ -272,25 +272,73 @@ def pack_morphs(texts: Sequence[str]) -> str:
     """
     texts = list(texts)
     own = set(texts)
-    made = list(dict.fromkeys(d for t in texts for d in _DERIVED.get(t, ())
-                              if d in _TOKEN_CACHE and d not in own))
+    made = _made_of(texts, lambda d: d not in own)
     _FRESH.difference_update(texts)
     _FRESH.difference_update(made)
     _SPLICED.difference_update(made)
     cache = _TOKEN_CACHE
-    return _pack([(t, cache.get(t), 0) for t in texts], [(d, cache[d], 0) for d in made])
+    return _pack([(t, cache.get(t), 0) for t in texts], _made_rows(texts, made))
 
 
 def pack_made(texts: Sequence[str]) -> str | None:
     """The texts made of these that this process analysed from their analysis (``made_from``)
     since they were last packed, as a part to add to their kept ``pack_morphs`` (separated by
     a space; cheaper than packing every sentence again); None when there are none."""
-    made = list(dict.fromkeys(d for t in texts for d in _DERIVED.get(t, ())
-                              if d in _SPLICED and d in _TOKEN_CACHE))
+    texts = list(texts)
+    made = _made_of(texts, _SPLICED.__contains__)
     if not made:
         return None
     _SPLICED.difference_update(made)
-    return _pack([], [(d, _TOKEN_CACHE[d], 0) for d in made])
+    return _pack([], _made_rows(texts, made))
+
+
+def _made_of(texts: Sequence[str], keep: Callable[[str], bool]) -> dict[str, int]:
+    """The analysed texts made of ``texts`` that ``keep`` keeps → the index of the text each
+    was made of (the first, when several gave it)."""
+    made: dict[str, int] = {}
+    for i, t in enumerate(texts):
+        for d in _DERIVED.get(t, ()):
+            if d not in made and d in _TOKEN_CACHE and keep(d):
+                made[d] = i
+    return made
+
+
+MadeRow = tuple[str, "Sequence[Morph]", "tuple[int, int, int] | None"]
+
+
+def _made_rows(texts: Sequence[str], made: dict[str, int]) -> list[MadeRow]:
+    """Each made text with its morphemes, kept as the morphemes of the text it was made of
+    where they are the same (a restyled ending changes the last few): (text, the morphemes
+    between, (index of that text, how many of its first morphemes, how many of its last,
+    moved by the change in length)), or (text, all its morphemes, None)."""
+    rows: list[MadeRow] = []
+    for d, i in made.items():
+        morphs = _TOKEN_CACHE[d]
+        source = _TOKEN_CACHE.get(texts[i])
+        same = _same_ends(texts[i], source, d, morphs) if source is not None else (0, 0)
+        if same[0] + same[1] == 0:
+            rows.append((d, morphs, None))
+        else:
+            rows.append((d, morphs[same[0]:len(morphs) - same[1]], (i, *same)))
+    return rows
+
+
+def _same_ends(source: str, of_source: Sequence[Morph], text: str, of_text: Sequence[Morph]
+               ) -> tuple[int, int]:
+    """How many first morphemes of ``text`` are those of ``source``, and how many last ones
+    are those of ``source`` moved by the change in length (never overlapping)."""
+    n = min(len(of_source), len(of_text))
+    p = 0
+    while p < n and of_text[p] == of_source[p]:
+        p += 1
+    shift = len(text) - len(source)
+    q = 0
+    while q < n - p:
+        form, tag, start, length = of_source[-1 - q]
+        if of_text[-1 - q] != (form, tag, start + shift, length):
+            break
+        q += 1
+    return p, q
 
 
 def pack_analyses(texts: Sequence[str], analyses: Sequence[Sequence[Morph] | None],
@@ -305,14 +353,14 @@ def pack_analyses(texts: Sequence[str], analyses: Sequence[Sequence[Morph] | Non
 Packable = tuple[str, "Sequence[Morph] | None", int]  # text, its morphemes, their offset
 
 
-def _pack(own: Sequence[Packable], made: Sequence[Packable]) -> str:
+def _pack(own: Sequence[Packable], made: Sequence[MadeRow]) -> str:
     tagset: dict[str, int] = {}
     counts: list[int] = []
     tags: list[str] = []
     starts: list[int] = []
     lengths: list[int] = []
     forms: list[list[Any]] = []
-    for text, morphs, offset in [*own, *made]:
+    for text, morphs, offset in [*own, *((t, m, 0) for t, m, _ in made)]:
         if morphs is None:
             counts.append(-1)
             continue
@@ -334,8 +382,8 @@ def _pack(own: Sequence[Packable], made: Sequence[Packable]) -> str:
                      if text[a:a + n] != f)
     chars = {t: chr(_TAG_BASE + i) for t, i in tagset.items()}
     head = json.dumps([MORPHS_VERSION, len(own), list(tagset), counts,
-                       "".join([chars[t] for t in tags]), forms, [t for t, _, _ in made]],
-                      ensure_ascii=False, separators=(",", ":"))
+                       "".join([chars[t] for t in tags]), forms, [t for t, _, _ in made],
+                       [b for _, _, b in made]], ensure_ascii=False, separators=(",", ":"))
     numbers = array("i", starts)
     numbers.extend(lengths)
     if sys.byteorder != "little":  # pragma: no cover - kept little-endian everywhere
@@ -345,16 +393,19 @@ def _pack(own: Sequence[Packable], made: Sequence[Packable]) -> str:
     return base64.b64encode(zlib.compress(raw, 1)).decode("ascii")
 
 
-def _unpack(packed: str) -> tuple[list[Any], list[tuple[str, list[Any]]]] | None:
-    """One part of a kept analysis → (each own text's morphemes as (form or None, tag, start,
-    length) columns, or None), [(made text, its columns)]; None when unreadable."""
+def _unpack(packed: str) -> tuple[list[Any], list[tuple[str, Any, Any]]] | None:
+    """One part of a kept analysis → (each own text's morphemes as ([(index, form) of forms
+    that differ], tags, starts, lengths) columns, or None), [(made text, its columns, its
+    base: None or (own text index, first morphemes, last morphemes) as ``_made_rows``)];
+    None when unreadable."""
     raw = zlib.decompress(base64.b64decode(packed, validate=True))
     if raw.startswith(b'["' + OLD_MORPHS_VERSION.encode() + b'"'):
         _, rows, extra = json.loads(raw)
         return ([None if r is None else _columns_of_rows(r) for r in rows],
-                [(t, _columns_of_rows(r)) for t, r in extra])
+                [(t, _columns_of_rows(r), None) for t, r in extra])
     head, nul, body = raw.partition(b"\0")
-    version, n_own, tagset, counts, tags, forms, made = json.loads(head)
+    version, n_own, tagset, counts, tags, forms, made, *rest = json.loads(head)
+    bases = rest[0] if rest else [None] * len(made)  # kept whole before bases were kept
     numbers = array("i")
     numbers.frombytes(body)
     if sys.byteorder != "little":  # pragma: no cover
@@ -379,7 +430,7 @@ def _unpack(packed: str) -> tuple[list[Any], list[tuple[str, list[Any]]]] | None
             f += 1
         columns.append((own_forms, tag_of[k:k + c], starts[k:k + c], lengths[k:k + c]))
         k += c
-    return columns[:n_own], list(zip(made, columns[n_own:], strict=True))
+    return columns[:n_own], list(zip(made, columns[n_own:], bases, strict=True))
 
 
 def _columns_of_rows(rows: Sequence[Sequence[Any]]) -> tuple[Any, ...]:
@@ -410,15 +461,39 @@ def unpack_morphs(texts: Sequence[str], packed: str) -> bool:
     if any(p is None for p in parts) or len(parts[0][0]) != len(texts) \
             or any(p[0] for p in parts[1:]):
         return False
+    own = parts[0][0]
+    built: dict[int, list[Morph]] = {}  # own texts' morphemes as kept (a made text's base)
+
+    def kept(i: int) -> list[Morph] | None:
+        if i not in built and own[i] is not None:
+            built[i] = _morphs(texts[i], own[i])
+        return built.get(i)
+
     todo = {}
-    for text, columns in [*zip(texts, parts[0][0], strict=True),
-                          *(m for p in parts for m in p[1])]:
-        if columns is None or text in _TOKEN_CACHE:
-            continue
-        morphs = _morphs(text, columns)
+    try:
+        for i, text in enumerate(texts):
+            if own[i] is not None and text not in _TOKEN_CACHE:
+                todo[text] = kept(i)
+        for text, columns, base in (m for p in parts for m in p[1]):
+            if text in _TOKEN_CACHE or text in todo:
+                continue
+            middle = _morphs(text, columns)
+            if base is not None:
+                i, first, last = base
+                source = kept(i)
+                if source is None or first + last > len(source):
+                    return False
+                shift = len(text) - len(texts[i])
+                new = tuple.__new__
+                middle = [*source[:first], *middle, *(
+                    new(Morph, (f, t, a + shift, n)) for f, t, a, n in
+                    source[len(source) - last:])]
+            todo[text] = middle
+    except (ValueError, TypeError, IndexError):
+        return False
+    for text, morphs in todo.items():
         if morphs and morphs[-1].end > len(text):  # offsets grow: the last one tells
             return False
-        todo[text] = morphs
     _make_room([*texts, *todo], len(todo))
     _TOKEN_CACHE.update(todo)
     return True
