@@ -1,29 +1,65 @@
-"""Worker processes (`--jobs N`): forked from a server that imported the pipeline once."""
+"""Worker processes (`--jobs N`): forked from the run's process once its Kiwi is loaded."""
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
 
+import pytest
+
 from sokbo import workers
-from sokbo.workers import Job, Workers
+from sokbo.workers import MIN_PARALLEL, Job, Workers
 
 
-def _state(module: str) -> tuple[int, bool, bool]:
+def _state(module: str) -> tuple[int, bool, bool, int]:
     """In a worker: its pid, whether ``module`` was imported before this job, whether Kiwi
-    is loaded (the worker's start-up loads it)."""
+    is loaded, and which Kiwi object it is (its address: the same in a forked copy)."""
     from sokbo.korean import kiwi
 
-    return os.getpid(), module in sys.modules, kiwi._load.cache_info().currsize == 1
+    loaded = kiwi._load.cache_info().currsize == 1
+    return os.getpid(), module in sys.modules, loaded, id(kiwi.get_kiwi()) if loaded else 0
 
 
+@pytest.mark.skipif(not workers._FORK, reason="workers come from a fork server here")
+def test_workers_are_forked_with_this_process_kiwi_and_import_the_writer_after_a_batch(
+        demo_dir: Path) -> None:
+    from sokbo.korean.kiwi import get_kiwi
+
+    jobs = [Job("file", str(p), (p, None)) for p in sorted(demo_dir.glob("*.html"))]
+    jobs = (jobs * (MIN_PARALLEL // len(jobs) + 1))[:MIN_PARALLEL]
+    with Workers(2) as pool:
+        pid, _, loaded, kiwi = pool.submit(_state, "sokbo.write").result(timeout=120)
+        assert pid != os.getpid()
+        assert loaded and kiwi == id(get_kiwi()), "the worker has this process's Kiwi"
+        assert all(o.article is not None for o in pool.run(jobs))
+        # queued after the batch: each worker imports the writer once out of jobs
+        states = [pool.submit(_state, "sokbo.write").result(timeout=120) for _ in range(4)]
+        assert any(imported for _, imported, _, _ in states)
+
+
+@pytest.mark.skipif(workers._FORK, reason="workers are forked from the run's process here")
 def test_workers_start_with_the_pipeline_imported_and_kiwi_loaded() -> None:
     assert "sokbo.write" in workers.PRELOAD and "sokbo.lint" in workers.PRELOAD
     with Workers(2) as pool:
-        pid, imported, kiwi = pool.submit(_state, "sokbo.write").result(timeout=120)
+        pid, imported, kiwi, _ = pool.submit(_state, "sokbo.write").result(timeout=120)
         assert pid != os.getpid()
         assert imported, "the fork server imported the writer before forking the worker"
         assert kiwi
+
+
+def test_kiwi_analyses_a_list_of_texts_as_it_analyses_each() -> None:
+    """The run's Kiwi has no thread pool (it must survive a fork): a list is analysed text
+    by text, the same as one at a time."""
+    from sokbo.korean.kiwi import get_kiwi
+
+    kiwi = get_kiwi()
+    lines = ["서울시는 30일 새 버스 노선을 발표했다.", "", "시민들은 \"편해졌다\"고 말했다. 다음 달부터다."]
+    one = [[(t.form, t.tag, t.start, t.len) for t in kiwi.tokenize(x)] for x in lines]
+    assert [[(t.form, t.tag, t.start, t.len) for t in r] for r in kiwi.tokenize(lines)] == one
+    sents = [[(s.text, s.start, s.end) for s in kiwi.split_into_sents(x)] for x in lines]
+    assert [[(s.text, s.start, s.end) for s in r]
+            for r in kiwi.split_into_sents(lines)] == sents
+    assert len(sents[2]) == 2
 
 
 def test_a_job_in_a_worker_gives_what_it_gives_in_place(demo_dir) -> None:
@@ -61,13 +97,25 @@ def test_a_job_analyses_its_article_once_and_keeps_what_a_later_analysis_gives(d
 
 
 def test_worker_usage_is_counted() -> None:
-    before = dict(workers.USAGE)
+    import resource
+
+    def children() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    before, reaped = dict(workers.USAGE), children()
     with Workers(2) as pool:
         pool.submit(_state, "sokbo").result(timeout=120)
-    # the workers loaded Kiwi (CPU) and hold it (memory); the server imported the pipeline
-    assert workers.USAGE["workers_cpu_seconds"] > before["workers_cpu_seconds"]
+        assert pool.submit(sum, range(5_000_000)).result(timeout=120)  # some CPU
+    # the workers hold Kiwi (memory); their CPU is this process's children's (forked here,
+    # reaped by now) or counted from /proc (a fork server's children), never both
     assert workers.USAGE["workers_peak_rss_mb"] > 100
-    assert workers.USAGE["server_cpu_seconds"] > 0
+    if workers._FORK:
+        assert workers.USAGE["workers_cpu_seconds"] == before["workers_cpu_seconds"]
+        assert children() > reaped
+    else:
+        assert workers.USAGE["workers_cpu_seconds"] > before["workers_cpu_seconds"]
+        assert workers.USAGE["server_cpu_seconds"] > 0
 
 
 KILLED_RUN = """

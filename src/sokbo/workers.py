@@ -1,4 +1,4 @@
-"""Extraction and analysis in worker processes (`--jobs N`): one Kiwi per process.
+"""Extraction and analysis in worker processes (`--jobs N`): one Kiwi, shared.
 
 The reader (``sources``) fetches and decides what to extract; each extraction is a :class:`Job`
 (a JSONL line, a local file, a fetched page) that :func:`run_job` turns into an article and
@@ -6,18 +6,21 @@ its clustering terms, in this process or in a worker. Results come back in submi
 so a run gives the same articles, in the same order, whatever the number of workers; the store
 is only ever written by the main process.
 
-Workers are forked from a server process (``forkserver``) that imported sokbo's pipeline
-modules once (extraction, writer, linter, renderer, title cards: ``PRELOAD``), so a worker
-starts in milliseconds instead of importing them again; it then loads its own Kiwi (~1 s,
-the workers in parallel). The server is started from a clean interpreter, never forked from
-the main process (whose threads and open store must not be copied), and lives as long as
-the main process: a `watch` loop forks each run's workers from the same server. Kiwi is not
-loaded in the server: kiwipiepy's analyser keeps a thread whose batch calls hang in a forked
-copy. A batch too small to repay starting workers is extracted in place.
+On Linux the workers are forked from this process once it has loaded its Kiwi and imported
+what a job needs (``EXTRACT``): a worker starts in milliseconds with the Kiwi already loaded
+(its memory shared until written), instead of loading its own (~1 s of CPU each, while the
+cores have nothing else to do). Kiwi is built without a thread pool (``korean.kiwi``), which
+would not survive the fork. The writer's, linter's and renderer's modules (``PRELOAD``) each
+worker imports when it runs out of extraction jobs, before its first draft.
+A worker never touches what else it inherits (the open store, other threads' state): it runs
+jobs and ends with ``os._exit``. Elsewhere, workers come from a fork server that imported
+``PRELOAD`` and each loads its own Kiwi. A batch too small to repay starting workers is
+extracted in place.
 """
 from __future__ import annotations
 
 import logging
+import sys
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -37,9 +40,12 @@ log = logging.getLogger(__name__)
 # a batch smaller than this is extracted in place: starting workers would cost more
 MIN_PARALLEL = 24
 Terms = tuple[tuple[str, int], ...]
-# imported once by the fork server, so that no worker imports them again (~2 s of CPU each):
-# what a job or a draft (``pipeline.draft_story``) imports, lazily or not; a name that cannot
-# be imported is skipped. Kiwi is not built here (see above).
+# imported before the workers are forked: what every job imports (``run_job``)
+EXTRACT = ("sokbo.ingest", "sokbo.extract", "sokbo.sources", "sokbo.cluster.terms",
+           "sokbo.korean.sentences")
+# what a job or a draft (``pipeline.draft_story``) imports, lazily or not: imported by each
+# worker before its first draft (or by the fork server, where workers come from one); a name
+# that cannot be imported is skipped
 PRELOAD = (
     "sokbo.workers", "sokbo.pipeline", "sokbo.ingest", "sokbo.extract", "sokbo.sources",
     "sokbo.cluster.terms", "sokbo.korean.sentences", "sokbo.korean.transcript", "sokbo.write",
@@ -144,12 +150,22 @@ _EXTRACTORS = {"record": _record, "file": _file, "page": _page}
 
 
 def _warm(run: int) -> None:
-    """Worker start-up: watch the run's process, load Kiwi before the first job (its load is
-    not a job's time)."""
+    """Worker start-up: watch the run's process, have Kiwi before the first job (forked with
+    it, or loaded here: its load is not a job's time)."""
     from sokbo.korean.kiwi import get_kiwi
 
     _exit_with(run)
     get_kiwi()
+
+
+def _import(names: Sequence[str]) -> None:
+    import importlib
+
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional library missing: the job that needs it says so
+            pass
 
 
 def _exit_with(run: int) -> None:
@@ -194,16 +210,18 @@ class Workers:
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
         self._pool: ProcessPoolExecutor | None = None
-        if self.jobs > 1:
+        self._prepared = False
+        if self.jobs > 1 and not _FORK:
             _start_server()  # its imports overlap this process's reading
-
 
     def run(self, jobs: Sequence[Job]) -> list[Outcome]:
         if self.jobs == 1 or (len(jobs) < MIN_PARALLEL and not self.started):
             return [run_job(j, local=True) for j in jobs]
         pool = self._start()
         chunk = max(1, min(16, len(jobs) // (self.jobs * 4)))
-        return list(pool.map(_run_remote, jobs, chunksize=chunk))
+        outcomes = pool.map(_run_remote, jobs, chunksize=chunk)  # all submitted now
+        self._prepare()
+        return list(outcomes)
 
     def map(self, fn: Any, args: Sequence[tuple[Any, ...]], *, least: int = MIN_PARALLEL
             ) -> list[Any]:
@@ -223,10 +241,24 @@ class Workers:
         """The worker processes run (a later small batch is cheap to give them)."""
         return self._pool is not None
 
+    def _prepare(self) -> None:
+        """Once, after the first jobs given to forked workers: each worker then imports what
+        drafting needs (``PRELOAD``) as it runs out of jobs, before this process has
+        clustered the articles and has stories for them to draft."""
+        if _FORK and not self._prepared and self._pool is not None:
+            self._prepared = True
+            for _ in range(self.jobs):
+                self._pool.submit(_import, PRELOAD)
+
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
             import os
 
+            if _FORK:  # what the workers will share, loaded once, here
+                from sokbo.korean.kiwi import get_kiwi
+
+                _import(EXTRACT)
+                get_kiwi()
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context(),
                                              initializer=_warm, initargs=(os.getpid(),))
         return self._pool
@@ -236,6 +268,7 @@ class Workers:
             _account(self._pool)
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+            self._prepared = False
 
     def __enter__(self) -> Workers:
         return self
@@ -244,8 +277,9 @@ class Workers:
         self.close()
 
 
-# CPU seconds and peak RSS of the worker processes this process ran, and of the fork server:
-# they are not its children (the server's), so its own resource counters never see them
+# Peak RSS of the worker processes this process ran (and of a fork server), and the CPU
+# seconds of those that are not its children (a fork server's: its own resource counters never
+# see them; forked workers it reaps are in its RUSAGE_CHILDREN)
 USAGE: dict[str, float] = {"workers_cpu_seconds": 0.0, "workers_peak_rss_mb": 0.0,
                            "server_cpu_seconds": 0.0, "server_peak_rss_mb": 0.0}
 
@@ -256,7 +290,8 @@ def _account(pool: ProcessPoolExecutor) -> None:
 
     for pid in list(getattr(pool, "_processes", None) or ()):
         cpu, rss = _proc_usage(pid)
-        USAGE["workers_cpu_seconds"] += cpu
+        if not _FORK:
+            USAGE["workers_cpu_seconds"] += cpu
         USAGE["workers_peak_rss_mb"] = max(USAGE["workers_peak_rss_mb"], rss)
     server = getattr(forkserver._forkserver, "_forkserver_pid", None)
     if server:
@@ -291,10 +326,17 @@ def _start_server() -> None:
         log.debug("fork server not started early: %s", e)
 
 
+# workers are forked from the run's process (see above) where fork is safe to use
+_FORK = sys.platform.startswith("linux")
+
+
 def _context() -> Any:
-    """The fork server's context, its preload set (once: the server is process-wide)."""
+    """The workers' start method: ``fork`` on Linux; elsewhere the fork server, its preload
+    set (once: the server is process-wide)."""
     from multiprocessing import get_context
 
+    if _FORK:
+        return get_context("fork")
     ctx = get_context("forkserver")
     ctx.set_forkserver_preload(list(PRELOAD))
     return ctx

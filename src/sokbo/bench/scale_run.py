@@ -12,8 +12,9 @@ cost, not the store's). The new articles of a measured run are the held-out text
 Each measured run is a real ``run_pipeline`` over a JSONL file of new articles (new URLs, times
 on the store's last day, so they meet its recent stories), in a fresh process (its own peak
 RSS), on one core (``jobs=1``) unless said otherwise, with the preview site. With `--jobs 2`
-the workers are forked by a fork server, not by the run's process: their CPU time and peak RSS
-are read from /proc before they exit (``sokbo.workers.USAGE``) and reported beside the run's.
+the workers' peak RSS is read from /proc before they exit (``sokbo.workers.USAGE``) and
+reported beside the run's, with their CPU time (of workers forked by the run's process: its
+reaped children's; of a fork server's: read from /proc as well).
 Every text of data/clusters is analysed once for the whole bench (``source_file``).
 """
 from __future__ import annotations
@@ -243,7 +244,7 @@ def _run(out: str, jsonl: str | list[str], jobs: int, preview: bool = True,
                           preview=preview)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     children = resource.getrusage(resource.RUSAGE_CHILDREN)  # reaped by now
-    usage = workers.USAGE  # the workers and their fork server are not this process's children
+    usage = workers.USAGE  # a fork server's workers are not this process's children
     others = children.ru_utime + children.ru_stime + usage["workers_cpu_seconds"] + \
         usage["server_cpu_seconds"]
     return {"jobs": jobs, "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),

@@ -6,6 +6,7 @@ import functools
 import json
 import sys
 import threading
+import warnings
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -25,8 +26,27 @@ def _load() -> Kiwi:
         from kiwipiepy import Kiwi
     except ImportError as e:  # pragma: no cover - depends on the install
         raise NlpError("kiwipiepy is not installed: pip install kiwipiepy") from e
+
+    class OneThread(Kiwi):
+        """Kiwi without its thread pool (``num_workers=0``), so that a process forked from
+        one that loaded it can use it (``sokbo.workers``: a pool's thread does not survive a
+        fork); a list of texts is analysed text by text, as the pool would, in this thread
+        (the same analyses, as fast on one core)."""
+
+        def tokenize(self, text: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(text, str):
+                return super().tokenize(text, *args, **kwargs)
+            return [super(OneThread, self).tokenize(t, *args, **kwargs) for t in text]
+
+        def split_into_sents(self, text: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(text, str):
+                return super().split_into_sents(text, *args, **kwargs)
+            return [super(OneThread, self).split_into_sents(t, *args, **kwargs) for t in text]
+
     # the multi-word and typo dictionaries cost ~190 MB and ~1.3 s and changed nothing measured
-    kiwi = Kiwi(num_workers=1, load_multi_dict=False, load_typo_dict=False)
+    with warnings.catch_warnings():  # 0 meant "every core" before kiwipiepy 0.21: it warns
+        warnings.simplefilter("ignore", DeprecationWarning)
+        kiwi = OneThread(num_workers=0, load_multi_dict=False, load_typo_dict=False)
     kiwi.tokenize("")  # force the lazy model load now, not inside the first real call
     return kiwi
 
