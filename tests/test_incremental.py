@@ -86,6 +86,30 @@ def test_two_jobs_write_what_one_job_writes(tmp_path: Path, demo_dir: Path) -> N
     assert _posts(tmp_path / "one") == _posts(tmp_path / "two")
 
 
+def test_posts_drafted_in_workers_are_not_rendered_again(tmp_path: Path, demo_dir: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run's process places a worker's draft at the path and text the worker rendered
+    (its own slug, no edit): it renders a post only when the draft does not fit."""
+    import sokbo.render
+
+    lines = _records(demo_dir, 3)
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text("\n".join(lines) + "\n", "utf-8")
+    real, rendered = sokbo.render.render_post, []
+
+    def counting(post, *args, **kwargs):  # noqa: ANN001, ANN202 - a spy
+        rendered.append(post.story_id)
+        return real(post, *args, **kwargs)
+
+    monkeypatch.setattr(sokbo.render, "render_post", counting)
+    one = run_pipeline(_settings(tmp_path / "one", jobs=1), [str(inputs)], preview=False)
+    assert len(rendered) >= len(one.posts) > 3
+    rendered.clear()
+    two = run_pipeline(_settings(tmp_path / "two", jobs=2), [str(inputs)], preview=False)
+    assert len(two.posts) == len(one.posts) and rendered == []  # the workers' renders only
+    assert _posts(tmp_path / "one") == _posts(tmp_path / "two")
+
+
 def test_a_bad_line_in_a_worker_costs_only_itself(tmp_path: Path, demo_dir: Path) -> None:
     lines = _records(demo_dir, 3)
     lines[5] = '{"title": "제목", "text": 12}'

@@ -493,6 +493,7 @@ class Draft:
     findings: list[dict[str, Any]]
     card: tuple[str, bytes] | None
     morphs: dict[str, str] = field(default_factory=dict)  # article id → its sentences analysed
+    path: str = ""  # where ``text`` goes (at the post's own slug)
 
 
 def draft_story(settings: Settings, story: Story, slug: str | None,
@@ -513,7 +514,7 @@ def draft_story(settings: Settings, story: Story, slug: str | None,
                                 template_dir=settings.template_dir)
         post = attach_card(written, configured_image=settings.image,
                            base_url=settings.card_base_url)
-        _, text = render_post(post, settings.format, options)
+        path, text = render_post(post, settings.format, options)
         findings, _ = lint_post(post, text, settings.format, story, options)
         card = None
         if is_card(post, settings.card_base_url) and fonts_available():
@@ -522,7 +523,7 @@ def draft_story(settings: Settings, story: Story, slug: str | None,
         morphs = morphs_to_pack(gather_articles(story, settings.max_sources).articles,
                                 kept or {})
         return Draft(story.id, input_hash(story.articles, settings.format), written, text,
-                     findings, card, morphs)
+                     findings, card, morphs, path)
     except Exception:  # noqa: BLE001 - drafting ahead is an optimisation: write_story reports
         return None
     finally:
@@ -567,7 +568,10 @@ def write_story(store: Store, settings: Settings, story: Story, *,
     for attempt in itertools.count(1):
         edits = store.edits(story.id)
         done = apply_edits(written, edits)
-        post, rel_path, text = place_post(store, settings, record, done.post, options)
+        drafted = (draft.path, draft.text) if draft is not None and draft.path and \
+            done.post == draft.written else None
+        post, rel_path, text = place_post(store, settings, record, done.post, options,
+                                          rendered=drafted)
         written = dataclasses.replace(written, slug=post.slug, image=post.image)
         if draft is not None and not done.applied and text == draft.text:
             findings = draft.findings  # the very text the worker linted
@@ -635,13 +639,15 @@ class _EditedMeanwhile(Exception):
 
 
 def place_post(store: Store, settings: Settings, record: PostRecord | None, post: Post,
-               options: RenderOptions) -> tuple[Post, str, str]:
+               options: RenderOptions, *, rendered: tuple[str, str] | None = None
+               ) -> tuple[Post, str, str]:
     """(post with its final slug, path relative to the output directory, file text).
 
     A story's post keeps its file once it has one. A new post gets a path no other story
     holds (the store's unique index guarantees it) and that is not a file sokbo did not
     write: its slug, else the slug with ``-2``, ``-3``… (the first free one, so the same
-    stories in the same order always get the same names).
+    stories in the same order always get the same names). ``rendered``: the (path, text)
+    ``render_post`` gives this post at its own slug, when a worker rendered it already.
     """
     from sokbo.render import render_post
     from sokbo.render.card import attach_card
@@ -651,12 +657,13 @@ def place_post(store: Store, settings: Settings, record: PostRecord | None, post
 
     if record and record.format == settings.format:
         post = with_image(post)
-        _, text = render_post(post, settings.format, options)
+        text = rendered[1] if rendered else render_post(post, settings.format, options)[1]
         return post, record.path, text
     base = post.slug
     for n in itertools.count(1):
         candidate = with_image(post if n == 1 else dataclasses.replace(post, slug=f"{base}-{n}"))
-        rel_path, text = render_post(candidate, settings.format, options)
+        rel_path, text = rendered if rendered and n == 1 else \
+            render_post(candidate, settings.format, options)
         holder = store.path_holder(rel_path)
         if holder == post.story_id:
             return candidate, rel_path, text

@@ -10,7 +10,7 @@ On Linux the workers are forked from this process once it has loaded its Kiwi an
 what a job needs (``EXTRACT``): a worker starts in milliseconds with the Kiwi already loaded
 (its memory shared until written), instead of loading its own (~1 s of CPU each, while the
 cores have nothing else to do). Kiwi is built without a thread pool (``korean.kiwi``), which
-would not survive the fork. The writer's, linter's and renderer's modules (``PRELOAD``) each
+would not survive the fork. The writer's, linter's and renderer's modules (``DRAFT``) each
 worker imports when it runs out of extraction jobs, before its first draft.
 A worker never touches what else it inherits (the open store, other threads' state): it runs
 jobs and ends with ``os._exit``. Elsewhere, workers come from a fork server that imported
@@ -43,18 +43,17 @@ Terms = tuple[tuple[str, int], ...]
 # imported before the workers are forked: what every job imports (``run_job``)
 EXTRACT = ("sokbo.ingest", "sokbo.extract", "sokbo.sources", "sokbo.cluster.terms",
            "sokbo.korean.sentences")
-# what a job or a draft (``pipeline.draft_story``) imports, lazily or not: imported by each
-# worker before its first draft (or by the fork server, where workers come from one); a name
-# that cannot be imported is skipped
-PRELOAD = (
-    "sokbo.workers", "sokbo.pipeline", "sokbo.ingest", "sokbo.extract", "sokbo.sources",
-    "sokbo.cluster.terms", "sokbo.korean.sentences", "sokbo.korean.transcript", "sokbo.write",
-    "sokbo.write.salience", "sokbo.lint", "sokbo.lint.markdown", "sokbo.render",
-    "sokbo.render.hugo", "sokbo.render.card", "sokbo.topic", "sokbo.edits",
-    "numpy", "jinja2", "html5lib",
-    "html5lib.treebuilders.etree", "trafilatura", "PIL.Image", "PIL.ImageDraw",
-    "PIL.ImageFont",
+# what a draft (``pipeline.draft_story``) imports, lazily or not: imported by each forked
+# worker before its first draft; a name that cannot be imported is skipped
+DRAFT = (
+    "sokbo.pipeline", "sokbo.korean.transcript", "sokbo.write", "sokbo.write.salience",
+    "sokbo.lint", "sokbo.lint.markdown", "sokbo.render", "sokbo.render.hugo",
+    "sokbo.render.card", "sokbo.topic", "numpy", "jinja2", "html5lib",
+    "html5lib.treebuilders.etree", "PIL.Image", "PIL.ImageDraw", "PIL.ImageFont",
 )
+# what a fork server imports once for all its workers: a job's and a draft's modules, and a
+# fetched page's extractor
+PRELOAD = ("sokbo.workers", *EXTRACT, *DRAFT, "sokbo.edits", "trafilatura")
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,12 +242,12 @@ class Workers:
 
     def _prepare(self) -> None:
         """Once, after the first jobs given to forked workers: each worker then imports what
-        drafting needs (``PRELOAD``) as it runs out of jobs, before this process has
+        drafting needs (``DRAFT``) as it runs out of jobs, before this process has
         clustered the articles and has stories for them to draft."""
         if _FORK and not self._prepared and self._pool is not None:
             self._prepared = True
             for _ in range(self.jobs):
-                self._pool.submit(_import, PRELOAD)
+                self._pool.submit(_import, DRAFT)
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
