@@ -152,3 +152,67 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+CTRL_C_RUN = """
+import sys, time
+from pathlib import Path
+from sokbo import workers
+from sokbo.config import load_settings
+from sokbo.pipeline import run_pipeline
+from sokbo.watch import StopSignal, stop_on_signals
+
+real = workers._EXTRACTORS["record"]
+
+def slow(line, where):  # a slow extraction: the Ctrl-C comes while workers run jobs
+    time.sleep(0.1)
+    return real(line, where)
+
+workers._EXTRACTORS["record"] = slow
+settings = load_settings().with_overrides(out_dir=Path(sys.argv[1]), jobs=2)
+with stop_on_signals(StopSignal()) as stop:
+    report = run_pipeline(settings, [sys.argv[2]], preview=False, should_stop=stop.is_set)
+print("stopped" if report.stopped else "finished", report.articles_read, len(report.posts),
+      flush=True)
+"""
+
+
+@pytest.mark.skipif(not workers._FORK, reason="workers come from a fork server here")
+def test_ctrl_c_reaches_the_run_not_its_workers(tmp_path: Path, demo_dir: Path) -> None:
+    """Ctrl-C signals the whole process group: the workers ignore it, the run stops after
+    the batch under way (as `watch` does), and no worker is left behind."""
+    import signal
+    import subprocess
+    import time
+
+    from test_incremental import _records
+
+    lines = _records(demo_dir, 8)
+    assert len(lines) >= 2 * MIN_PARALLEL
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text("\n".join(lines) + "\n", "utf-8")
+    proc = subprocess.Popen([sys.executable, "-c", CTRL_C_RUN, str(tmp_path / "out"),
+                             str(inputs)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    children: list[int] = []
+    while len(children) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+        children = _children(proc.pid)
+    assert len(children) == 2, "two workers forked from the run"
+    time.sleep(0.3)  # inside their jobs
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    assert stderr.count("SIGINT: stopping after the current article") == 1  # the run's own
+    assert stdout.split()[0] == "stopped"
+    assert not any(_alive(c) for c in children)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(c) for c in found]

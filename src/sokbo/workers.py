@@ -153,8 +153,28 @@ def _warm(run: int) -> None:
     it, or loaded here: its load is not a job's time)."""
     from sokbo.korean.kiwi import get_kiwi
 
+    if _FORK:
+        _own_signals_and_streams()
     _exit_with(run)
     get_kiwi()
+
+
+def _own_signals_and_streams() -> None:
+    """In a worker forked from the run's process: Ctrl-C is the run's to handle (it stops
+    after the current article, or shuts its workers down), not a `watch` handler's copy;
+    SIGTERM ends the worker, as it ends a fork server's. Its own stdout and stderr: the
+    copies it inherited may be a progress display's, or locked by a thread of the run's
+    that was writing at the fork."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        try:
+            setattr(sys, name, open(fd, "w", encoding="utf-8", errors="backslashreplace",
+                                    buffering=1, closefd=False))
+        except OSError:  # closed: nothing a worker writes is needed
+            pass
 
 
 def _import(names: Sequence[str]) -> None:
