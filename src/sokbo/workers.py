@@ -9,9 +9,10 @@ is only ever written by the main process.
 On Linux the workers are forked from this process once it has loaded its Kiwi and imported
 what a job needs (``EXTRACT``): a worker starts in milliseconds with the Kiwi already loaded
 (its memory shared until written), instead of loading its own (~1 s of CPU each, while the
-cores have nothing else to do). Kiwi is built without a thread pool (``korean.kiwi``), which
-would not survive the fork. The writer's, linter's and renderer's modules (``DRAFT``) each
-worker imports when it runs out of extraction jobs, before its first draft.
+cores have nothing else to do). That Kiwi is built without a thread pool
+(``korean.kiwi.forkable_kiwi``), which would not survive the fork. The writer's, linter's and
+renderer's modules (``DRAFT``) each worker imports when it runs out of extraction jobs,
+before its first draft.
 A worker never touches what else it inherits (the open store, other threads' state): it runs
 jobs and ends with ``os._exit``. Elsewhere, workers come from a fork server that imported
 ``PRELOAD`` and each loads its own Kiwi. A batch too small to repay starting workers is
@@ -274,10 +275,10 @@ class Workers:
             import os
 
             if _FORK:  # what the workers will share, loaded once, here
-                from sokbo.korean.kiwi import get_kiwi
+                from sokbo.korean.kiwi import forkable_kiwi
 
                 _import(EXTRACT)
-                get_kiwi()
+                forkable_kiwi()
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=_context(),
                                              initializer=_warm, initargs=(os.getpid(),))
         return self._pool

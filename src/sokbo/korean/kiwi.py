@@ -20,18 +20,22 @@ if TYPE_CHECKING:
 _lock = threading.Lock()
 
 
+# set in a process that forks workers (``sokbo.workers``): its Kiwi is then built without a
+# thread pool, whose thread would not survive the fork
+_forkable = False
+
+
 @functools.cache
-def _load() -> Kiwi:
+def _load(forkable: bool) -> Kiwi:
     try:
         from kiwipiepy import Kiwi
     except ImportError as e:  # pragma: no cover - depends on the install
         raise NlpError("kiwipiepy is not installed: pip install kiwipiepy") from e
 
     class OneThread(Kiwi):
-        """Kiwi without its thread pool (``num_workers=0``), so that a process forked from
-        one that loaded it can use it (``sokbo.workers``: a pool's thread does not survive a
-        fork); a list of texts is analysed text by text, as the pool would, in this thread
-        (the same analyses, as fast on one core)."""
+        """Kiwi without its thread pool (``num_workers=0``): a list of texts is analysed
+        text by text in this thread (the same analyses; the pool's one thread overlaps a
+        list's analysis with the reading of its results, a few per cent faster on one core)."""
 
         def tokenize(self, text: Any, *args: Any, **kwargs: Any) -> Any:
             if isinstance(text, str):
@@ -44,9 +48,13 @@ def _load() -> Kiwi:
             return [super(OneThread, self).split_into_sents(t, *args, **kwargs) for t in text]
 
     # the multi-word and typo dictionaries cost ~190 MB and ~1.3 s and changed nothing measured
-    with warnings.catch_warnings():  # 0 meant "every core" before kiwipiepy 0.21: it warns
-        warnings.simplefilter("ignore", DeprecationWarning)
-        kiwi = OneThread(num_workers=0, load_multi_dict=False, load_typo_dict=False)
+    options = {"load_multi_dict": False, "load_typo_dict": False}
+    if forkable:
+        with warnings.catch_warnings():  # 0 meant "every core" before kiwipiepy 0.21: it warns
+            warnings.simplefilter("ignore", DeprecationWarning)
+            kiwi = OneThread(num_workers=0, **options)
+    else:
+        kiwi = Kiwi(num_workers=1, **options)
     kiwi.tokenize("")  # force the lazy model load now, not inside the first real call
     return kiwi
 
@@ -54,7 +62,17 @@ def _load() -> Kiwi:
 def get_kiwi() -> Kiwi:
     """The process-wide Kiwi instance, loaded on first use."""
     with _lock:
-        return _load()
+        return _load(_forkable)
+
+
+def forkable_kiwi() -> Kiwi:
+    """This process's Kiwi from now on, as a process that forks workers needs it (they use
+    the copy they are forked with): without a thread pool. Loaded again if the one loaded
+    before has a pool (a process that ran one-core work first, a test session)."""
+    global _forkable
+    with _lock:
+        _forkable = True
+        return _load(True)
 
 
 class Morph(NamedTuple):
