@@ -264,11 +264,13 @@ class Workers:
     def _prepare(self) -> None:
         """Once, after the first jobs given to forked workers: each worker then imports what
         drafting needs (``DRAFT``) as it runs out of jobs, before this process has
-        clustered the articles and has stories for them to draft."""
+        clustered the articles and has stories for them to draft; this process imports it
+        now, while it waits for them (handing out the first drafts needs the writer)."""
         if _FORK and not self._prepared and self._pool is not None:
             self._prepared = True
             for _ in range(self.jobs):
                 self._pool.submit(_import, DRAFT)
+            _import(DRAFT)
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
