@@ -21,20 +21,47 @@ def _state(module: str) -> tuple[int, bool, bool, int]:
 
 
 @pytest.mark.skipif(not workers._FORK, reason="workers come from a fork server here")
-def test_workers_are_forked_with_this_process_kiwi_and_import_the_writer_after_a_batch(
-        demo_dir: Path) -> None:
+def test_workers_are_forked_with_this_process_kiwi() -> None:
     from sokbo.korean.kiwi import get_kiwi
 
-    jobs = [Job("file", str(p), (p, None)) for p in sorted(demo_dir.glob("*.html"))]
-    jobs = (jobs * (MIN_PARALLEL // len(jobs) + 1))[:MIN_PARALLEL]
     with Workers(2) as pool:
-        pid, _, loaded, kiwi = pool.submit(_state, "sokbo.write").result(timeout=120)
+        pid, _, loaded, kiwi = pool.submit(_state, "sokbo").result(timeout=120)
         assert pid != os.getpid()
         assert loaded and kiwi == id(get_kiwi()), "the worker has this process's Kiwi"
-        assert all(o.article is not None for o in pool.run(jobs))
-        # queued after the batch: each worker imports the writer once out of jobs
-        states = [pool.submit(_state, "sokbo.write").result(timeout=120) for _ in range(4)]
-        assert any(imported for _, imported, _, _ in states)
+
+
+RENEWED = """
+import os, sys
+from pathlib import Path
+from sokbo.workers import MIN_PARALLEL, Job, Workers
+
+def state():
+    return os.getpid(), "sokbo.write" in sys.modules
+
+jobs = [Job("file", str(p), (p, None)) for p in sorted(Path(sys.argv[1]).glob("*.html"))]
+jobs = (jobs * MIN_PARALLEL)[:MIN_PARALLEL]
+with Workers(2) as pool:
+    first = pool.submit(state).result(timeout=120)
+    before = "sokbo.write" in sys.modules
+    assert all(o.article is not None for o in pool.run(jobs))
+    after = "sokbo.write" in sys.modules
+    pool.renew()
+    again = pool.submit(state).result(timeout=120)
+print(first[1], before, after, again[1], first[0] != again[0])
+"""
+
+
+@pytest.mark.skipif(not workers._FORK, reason="workers come from a fork server here")
+def test_the_writer_is_imported_during_extraction_and_drafting_workers_forked_with_it(
+        demo_dir: Path) -> None:
+    """In a fresh process: the writer is not imported to extract; the run's process imports
+    it while its workers extract, and the workers forked after extraction (``renew``) have
+    it."""
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", RENEWED, str(demo_dir)], capture_output=True,
+                         text=True, timeout=180, check=True).stdout.split()
+    assert out == ["False", "False", "True", "True", "True"]
 
 
 @pytest.mark.skipif(workers._FORK, reason="workers are forked from the run's process here")

@@ -212,6 +212,7 @@ def run_pipeline(
                 report.stopped = True  # unwritten articles are read again next run
                 return report
             report.articles_read = len(fresh)
+            workers.renew()  # the drafting workers come with the writer imported
             known = store.article_hashes(fresh)  # what is stored of them, not the whole store
             report.articles_new = sum(1 for a in fresh if a not in known)
             report.articles_changed = sum(

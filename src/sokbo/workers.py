@@ -11,8 +11,9 @@ what a job needs (``EXTRACT``): a worker starts in milliseconds with the Kiwi al
 (its memory shared until written), instead of loading its own (~1 s of CPU each, while the
 cores have nothing else to do). That Kiwi is built without a thread pool
 (``korean.kiwi.forkable_kiwi``), which would not survive the fork. The writer's, linter's and
-renderer's modules (``DRAFT``) each worker imports when it runs out of extraction jobs,
-before its first draft.
+renderer's modules (``DRAFT``) this process imports while its workers extract; once the
+articles are read, the workers that draft posts are forked anew with them
+(:meth:`Workers.renew`).
 A worker never touches what else it inherits (the open store, other threads' state): it runs
 jobs and ends with ``os._exit``. Elsewhere, workers come from a fork server that imported
 ``PRELOAD`` and each loads its own Kiwi. A batch too small to repay starting workers is
@@ -262,15 +263,20 @@ class Workers:
         return self._pool is not None
 
     def _prepare(self) -> None:
-        """Once, after the first jobs given to forked workers: each worker then imports what
-        drafting needs (``DRAFT``) as it runs out of jobs, before this process has
-        clustered the articles and has stories for them to draft; this process imports it
-        now, while it waits for them (handing out the first drafts needs the writer)."""
+        """Once, after the first jobs given to forked workers: this process imports what
+        drafting needs (``DRAFT``) while it waits for them, so that it has it to hand out
+        the first drafts, and so do the workers forked to draft them (:meth:`renew`)."""
         if _FORK and not self._prepared and self._pool is not None:
             self._prepared = True
-            for _ in range(self.jobs):
-                self._pool.submit(_import, DRAFT)
             _import(DRAFT)
+
+    def renew(self) -> None:
+        """Extraction is over: the workers end, and the next job forks new ones from this
+        process as it is now (the drafting modules imported, nothing for them to import
+        while this process clusters). Workers of a fork server (each loads its own Kiwi)
+        are kept."""
+        if _FORK:
+            self.close()
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
