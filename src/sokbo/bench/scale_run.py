@@ -50,7 +50,7 @@ WARM_MODULES = (
     "PIL.PngImagePlugin", "jinja2", "nh3", "yaml", "html5lib", "charset_normalizer",
 )
 # runs of each kind in the e2e part, interleaved; the fastest of each is compared (on this
-# 2-core machine one Kiwi-only pass measured 2.6 to 3.4 s within the hour)
+# 2-core machine one Kiwi-only pass measured 2.9 to 3.4 s within an hour)
 E2E_REPEAT = 3
 BACKFILL_ARTICLES = 120
 SEED = 20
