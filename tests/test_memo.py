@@ -59,3 +59,18 @@ def test_only_the_last_arguments_are_held() -> None:
         names([Thing(str(k))])
     names([first])
     assert len(calls) == SIZE + 2
+
+
+def test_further_arguments_are_compared_by_value() -> None:
+    calls: list[int] = []
+
+    @by_identity
+    def first_names(things, limit):
+        calls.append(limit)
+        return [t.name for t in things][:limit]
+
+    a, b = Thing("가"), Thing("나")
+    assert first_names([a, b], 1) == ["가"]
+    assert first_names([a, b], 1) == ["가"]
+    assert first_names([a, b], 2) == ["가", "나"]  # another bound: computed
+    assert calls == [1, 2]

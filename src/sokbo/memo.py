@@ -20,22 +20,21 @@ R = TypeVar("R")
 SIZE = 32
 
 
-def by_identity(fn: Callable[[Any], R]) -> Callable[[Any], R]:
-    """``fn`` of one argument (an object, or a sequence of objects), remembered for the last
-    SIZE arguments that are (or hold) the very same objects. A list result is copied, so a
-    caller may change its own."""
-    kept: deque[tuple[Any, R]] = deque(maxlen=SIZE)
+def by_identity(fn: Callable[..., R]) -> Callable[..., R]:
+    """``fn`` of an object (or a sequence of objects) and any further arguments, remembered
+    for the last SIZE calls whose first argument is (or holds) the very same objects and whose
+    further arguments are equal. A list result is copied, so a caller may change its own."""
+    kept: deque[tuple[Any, tuple[Any, ...], R]] = deque(maxlen=SIZE)
 
     @functools.wraps(fn)
-    def wrapper(arg: Any) -> R:
-        for held, result in kept:
-            if _same(held, arg):
+    def wrapper(arg: Any, *rest: Any) -> R:
+        for held, held_rest, result in kept:
+            if held_rest == rest and _same(held, arg):
                 return list(result) if isinstance(result, list) else result  # type: ignore
-        result = fn(arg)
+        result = fn(arg, *rest)
         # a sequence is held as a tuple of its items: a caller's list may change later
-        kept.append((tuple(arg) if isinstance(arg, Sequence) else arg, result))
+        kept.append((tuple(arg) if isinstance(arg, Sequence) else arg, rest, result))
         return list(result) if isinstance(result, list) else result  # type: ignore
-    wrapper.cache_clear = kept.clear  # type: ignore[attr-defined]
     return wrapper
 
 

@@ -559,11 +559,13 @@ def write_story(store: Store, settings: Settings, story: Story, *,
     if draft is not None and (draft.story_id, draft.input_hash) != (story.id, ihash):
         draft = None
     read = gather_articles(story, settings.max_sources).articles  # what the writer reads
+    kept = None
     if draft is None:  # its stored sentences are not analysed again
-        store.load_morphs(read)
+        kept = store.kept_morphs(read)
+        load_kept_morphs(read, kept)
     written = draft.written if draft is not None else write_post(
         story, writer_options(settings), slug=store.story_slug(story.id), tags=topic_tags(story))
-    morphs = store.morphs_to_keep(read, draft.morphs if draft is not None else None)
+    morphs = store.morphs_to_keep(read, draft.morphs if draft is not None else None, kept=kept)
     options = RenderOptions(cta_text=settings.cta_text, cta_url=settings.cta_url,
                             template_dir=settings.template_dir)
     for attempt in itertools.count(1):

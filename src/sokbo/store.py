@@ -500,14 +500,16 @@ class Store:
                 f"WHERE article_id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
         return rows
 
-    def morphs_to_keep(self, articles: Sequence[Article], packed: Mapping[str, str] | None = None
-                       ) -> list[tuple[str, str, str]]:
+    def morphs_to_keep(self, articles: Sequence[Article], packed: Mapping[str, str] | None = None,
+                       *, kept: Mapping[str, str] | None = None) -> list[tuple[str, str, str]]:
         """Rows for :meth:`save_morphs`: the sentence analyses of those articles not kept for
         their present content, or to which this process added (the writer analysed a text
         made of a sentence for the first time); ``packed`` (article id → ``pack_morphs``)
-        when a worker wrote the post: those it made are kept, and nothing else."""
+        when a worker wrote the post: those it made are kept, and nothing else. ``kept``:
+        what :meth:`kept_morphs` gave for them (read again when not given)."""
         if packed is None:
-            packed = morphs_to_pack(articles, self.kept_morphs(articles))
+            packed = morphs_to_pack(articles, kept if kept is not None
+                                    else self.kept_morphs(articles))
         return [(a.id, a.content_hash, packed[a.id]) for a in articles if a.id in packed]
 
     def save_morphs(self, db: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> None:

@@ -6,8 +6,9 @@ Stores are built fast, without Kiwi: every text of data/clusters is analysed onc
 and clustering terms, as the store keeps them), and a store of N articles is N copies with new
 URLs and times (``scale.synthetic_items``' pace, texts drawn from all but the last HELD_OUT)
 bulk-inserted into the ``articles`` table (with their sentences' analyses, as a run keeps them)
-and clustered by ``cluster.stored.add_items``, as if every earlier run had written them. They have no posts (posts of old stories are the writer's
-cost, not the store's). The new articles of a measured run are the held-out texts.
+and clustered by ``cluster.stored.add_items``, as if every earlier run had written them. They
+have no posts (posts of old stories are the writer's cost, not the store's). The new articles
+of a measured run are the held-out texts.
 
 Each measured run is a real ``run_pipeline`` over a JSONL file of new articles (new URLs, times
 on the store's last day, so they meet its recent stories), in a fresh process (its own peak
@@ -222,8 +223,8 @@ def _new_lines(sources: list[Any], after: int, per_day: int, count: int, tag: st
 def _run(out: str, jsonl: str | list[str], jobs: int, preview: bool = True,
          warm: bool = True) -> dict[str, Any]:
     """Child: `sokbo run` over one JSONL file (or several). ``warm``: timed from the call,
-    imports and Kiwi loaded before (as in a `watch` process); else timed from the start, as a `sokbo run`
-    command is (imports, Kiwi and worker start-up included)."""
+    imports and Kiwi loaded before (as in a `watch` process); else timed from the start, as a
+    `sokbo run` command is (imports, Kiwi and worker start-up included)."""
     import os
     import resource
 

@@ -508,6 +508,7 @@ def unpack_morphs(texts: Sequence[str], packed: str) -> bool:
         return built.get(i)
 
     todo = {}
+    new = tuple.__new__
     try:
         for i, text in enumerate(texts):
             if own[i] is not None and text not in _TOKEN_CACHE:
@@ -522,7 +523,6 @@ def unpack_morphs(texts: Sequence[str], packed: str) -> bool:
                 if source is None or first + last > len(source):
                     return False
                 shift = len(text) - len(texts[i])
-                new = tuple.__new__
                 middle = [*source[:first], *middle, *(
                     new(Morph, (f, t, a + shift, n)) for f, t, a, n in
                     source[len(source) - last:])]

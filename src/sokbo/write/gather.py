@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from typing import Any
 
+from sokbo.memo import by_identity
 from sokbo.models import Article, Story
 
 # characters of the lead compared besides the headline
@@ -27,15 +27,10 @@ def gather_articles(story: Story, limit: int) -> Story:
     articles = story.articles
     if limit <= 0 or len(articles) <= limit:
         return story
-    if _last[0] is story and _last[1] == limit:
-        return _last[2]  # asked again for the story being written (the pipeline, the writer)
-    _last[:] = [story, limit, _gather(story, limit)]
-    return _last[2]
+    return _gather(story, limit)
 
 
-_last: list[Any] = [None, None, None]  # the last story gathered, its bound, the result
-
-
+@by_identity  # asked again for the story being written (by the pipeline, then the writer)
 def _gather(story: Story, limit: int) -> Story:
     articles = story.articles
     unique: list[Article] = []
