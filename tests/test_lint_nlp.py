@@ -29,3 +29,19 @@ def test_numbers_are_not_found_inside_other_numbers() -> None:
     assert contains_mention("금리는2.1%", Mention("number", "2.1")) is True
     assert contains_mention("3.2.1%", Mention("number", "2.1")) is False
     assert contains_mention("1월2일", Mention("number", "2일")) is True
+
+
+def test_mentions_asked_again_are_the_same_and_the_callers_own() -> None:
+    from sokbo.korean.kiwi import tokenize
+    from sokbo.lint.nlp import mentions
+
+    text = "김민수 대표는 3일 서울에서 120명을 만났다."
+    tokens = tokenize(text)
+    first = mentions(tokens, text)
+    first.append(Mention("name", "덧붙인 이름"))  # a caller's own list
+    again = mentions(tokens, text)
+    assert again == first[:-1]
+    assert [m.text for m in again] == ["김민수", "3일", "서울", "120명"]
+    # another list with the same morphemes, or the same list read without the text
+    assert mentions(list(tokens), text) == again
+    assert [m.text for m in mentions(tokens)] == ["김민수", "3일", "서울", "120명"]

@@ -12,7 +12,8 @@ from postparse import Node, parse_post
 from test_render_formats import make_post
 
 from sokbo.errors import InputError
-from sokbo.frontmatter import load_dumped_yaml, load_yaml
+from sokbo.frontmatter import FoldedStr, ImageUrl, QuotedStr, QuotedUrl, Url, load_dumped_yaml, load_yaml
+from sokbo.frontmatter import _Dumper as PyYamlDumper
 from sokbo.render import render_post
 from sokbo.render.common import dump_front_matter
 
@@ -187,6 +188,26 @@ def test_dumped_front_matter_reads_the_same_fast(data: dict) -> None:
     # Python loader reads, or (anything unexpected) the loader's own answer
     fm = dump_front_matter(data)[len("---\n"):-len("---\n")]
     assert _same(load_dumped_yaml(fm), load_yaml(fm))
+
+
+_front_matter_strings = st.one_of(
+    st.text(), st.text(st.characters(codec="utf-8"), min_size=60),
+    st.sampled_from(["", " ", "- a", "a: b", "'q'", '"q"', "#x", "a #b", "🎉", "\u2028", "x\ty",
+                     "café", "가" * 300, "yes", "null", "1e3", "0x1F", "~", "&x", "*x", "!t"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_front_matter_strings,
+                          st.sampled_from([str, FoldedStr, QuotedStr, Url, QuotedUrl, ImageUrl])),
+                max_size=6),
+       st.lists(_front_matter_strings, max_size=4))
+def test_front_matter_dumped_by_libyaml_is_pyyaml_text(fields: list, tags: list) -> None:
+    # a rendered post's front matter is dumped by libyaml's emitter, for speed: it must write
+    # exactly what PyYAML's own emitter writes (the posts, their hashes and the feeds)
+    data = {f"k{i}": kind(text) for i, (text, kind) in enumerate(fields)}
+    data["tags"] = tags
+    data["sources"] = [{"title": t, "url": Url("https://a.example/" + t)} for t in tags]
+    assert dump_front_matter(data) == dump_front_matter(data, dumper=PyYamlDumper)
 
 
 def test_dumped_front_matter_of_posts_reads_the_same_fast() -> None:

@@ -12,6 +12,7 @@ as ``InputError``.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -68,6 +69,12 @@ class _Dumper(yaml.SafeDumper):
         return True  # a list used twice is written twice: the loader refuses aliases
 
 
+# libyaml's emitter writes the same text as PyYAML's (pinned by a test) in a fifth of the time
+class _CDumper(getattr(yaml, "CSafeDumper", _Dumper)):  # type: ignore[misc]
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def _str(style: str | None = None, *, suffix: str = ""):
     def represent(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
         text = plain_text(value)
@@ -83,23 +90,45 @@ def _url(style: str | None = None, check: Any = safe_url):
     return represent
 
 
-_Dumper.add_representer(str, _str())
-# the folded scalar keeps its final newline (">" rather than ">-"), as the reference writes it
-_Dumper.add_representer(FoldedStr, _str(">", suffix="\n"))
-_Dumper.add_representer(QuotedStr, _str("'"))
-_Dumper.add_representer(Url, _url())
-_Dumper.add_representer(QuotedUrl, _url("'"))
-_Dumper.add_representer(ImageUrl, _url("'", safe_src))
+for _dumper in (_Dumper, _CDumper):
+    _dumper.add_representer(str, _str())
+    # the folded scalar keeps its final newline (">" rather than ">-"), as the reference
+    # writes it
+    _dumper.add_representer(FoldedStr, _str(">", suffix="\n"))
+    _dumper.add_representer(QuotedStr, _str("'"))
+    _dumper.add_representer(Url, _url())
+    _dumper.add_representer(QuotedUrl, _url("'"))
+    _dumper.add_representer(ImageUrl, _url("'", safe_src))
 
 
-def dump_front_matter(data: dict[str, Any]) -> str:
+# characters both emitters write as they are: printable, in the Basic Multilingual Plane, no
+# line or paragraph separator, no byte order mark
+_NOT_PLAIN = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
+
+
+def dump_front_matter(data: dict[str, Any], *, dumper: type = _CDumper) -> str:
     """``---``-fenced YAML from a safe dumper, keys in the given order; every string is plain
     text (markup removed, one line) and every ``Url`` a safe http(s) URL or empty."""
+    if dumper is not _Dumper and _unusual(data):
+        # the two emitters differ on the rest: libyaml escapes characters past U+FFFF
+        # ("\U0001F389") and quotes a line separator where PyYAML does not; such front matter
+        # is dumped by PyYAML, as every post's was before
+        dumper = _Dumper
     body = yaml.dump(
-        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000,
+        data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000,
         default_flow_style=False,
     )
     return f"---\n{body}---\n"
+
+
+def _unusual(value: Any) -> bool:
+    if isinstance(value, str):
+        return _NOT_PLAIN.search(value) is not None
+    if isinstance(value, dict):
+        return any(_unusual(k) or _unusual(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_unusual(v) for v in value)
+    return False
 
 
 # -- reading -------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Korean text helpers for the lint rules: content morphemes, names and numbers, quotes, eojeols."""
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,10 +66,28 @@ class Mention:
     abbreviation: bool = False
 
 
+# The writer and then the linter ask for the mentions of the same analysed sentences (each
+# a morpheme list of the process's analysis cache, never changed) four times over: kept by
+# the list's identity (the entry holds the list, so its id is not reused meanwhile)
+_MENTIONS: dict[int, tuple[Sequence[Token], str | None, list[Mention]]] = {}
+MENTIONS_KEPT = 4096
+
+
 def mentions(tokens: Sequence[Token], text: str | None = None) -> list[Mention]:
     """Names and numbers in order; adjacent NNP pieces (중+러) join into one name. With the
     analysed ``text``, a mention is spelt as written there (Kiwi's forms can differ: "김수민"
     is analysed as 김수미 + ㄴ)."""
+    kept = _MENTIONS.get(id(tokens))
+    if kept is not None and kept[0] is tokens and kept[1] == text:
+        return list(kept[2])
+    found = _mentions(tokens, text)
+    if len(_MENTIONS) >= MENTIONS_KEPT:
+        _MENTIONS.clear()
+    _MENTIONS[id(tokens)] = (tokens, text, found)
+    return list(found)
+
+
+def _mentions(tokens: Sequence[Token], text: str | None) -> list[Mention]:
     out: list[Mention] = []
     i = 0
     while i < len(tokens):
@@ -108,6 +127,7 @@ def _spell_thousands(m: re.Match[str]) -> str:
     return str(int(m.group(1)) * 1000 + int(m.group(2) or 0))
 
 
+@functools.lru_cache(maxsize=1024)  # a post's body and its sources' texts, asked again per name
 def normalise(text: str) -> str:
     """Text for mention matching: no whitespace, no thousands separators, units spelt out,
     "5천만" as "5000만"."""
