@@ -53,6 +53,10 @@ DRAFT = (
     "sokbo.render.card", "sokbo.topic", "numpy", "jinja2", "html5lib",
     "html5lib.treebuilders.etree", "PIL.Image", "PIL.ImageDraw", "PIL.ImageFont",
 )
+# what the run's process needs itself once extraction is over: clustering's sparse algebra
+# (scipy.sparse takes ~0.1 s to import, numpy.f2py with it) and the preview site; imported
+# while it waits for the extraction workers, not while they wait for it
+AFTER_EXTRACT = ("sokbo.cluster.stored", "sokbo.cluster.days", "scipy.sparse", "sokbo.site")
 # what a fork server imports once for all its workers: a job's and a draft's modules, and a
 # fetched page's extractor
 PRELOAD = ("sokbo.workers", *EXTRACT, *DRAFT, "sokbo.edits", "trafilatura")
@@ -156,6 +160,11 @@ def _warm(run: int) -> None:
     from sokbo.korean.kiwi import get_kiwi
 
     if _FORK:
+        import gc
+
+        # what the run's process held at the fork lives as long as this worker: its
+        # collections need not walk it (nor write to its pages, shared until then)
+        gc.freeze()
         _own_signals_and_streams()
     _exit_with(run)
     get_kiwi()
@@ -265,10 +274,12 @@ class Workers:
     def _prepare(self) -> None:
         """Once, after the first jobs given to forked workers: this process imports what
         drafting needs (``DRAFT``) while it waits for them, so that it has it to hand out
-        the first drafts, and so do the workers forked to draft them (:meth:`renew`)."""
+        the first drafts, and so do the workers forked to draft them (:meth:`renew`); and
+        what it needs itself after them (``AFTER_EXTRACT``)."""
         if _FORK and not self._prepared and self._pool is not None:
             self._prepared = True
             _import(DRAFT)
+            _import(AFTER_EXTRACT)
 
     def renew(self) -> None:
         """Extraction is over: the workers end, and the next job forks new ones from this
