@@ -37,17 +37,33 @@ SPEAKER = re.compile(r"^\s*\[\s*(?:앵커|기자|리포트|인터뷰|녹취)(?:\
 # the same in the other scripts' brackets: 【 앵커멘트 】 <앵커> ◀ 리포트 ▶ (kept in the text as
 # the page has them, skipped at the start of a sentence)
 BROADCAST_MARK = re.compile(
-    r"^\s*[\[【<◀]\s*(?:앵커|기자|리포트|리포터|인터뷰|녹취|앵커\s*멘트|기자\s*멘트|앵커\s*리포트)"
-    r"\s*[\]】>▶]\s*"
+    r"^\s*(?:\[[^\[\]]{1,12}\]\s*)?(?:[\[【<◀]\s*(?:앵커|기자|리포트|리포터|인터뷰|녹취|앵커\s*멘트|기자\s*멘트|앵커\s*리포트)"
+    r"\s*[\]】>▶]|◀\s*[^◀▶\[\]]{1,10}?\s*▶)\s*"  # and MBC's other marks: ◀ SYNC ▶
 )
 # 홍길동 기자 = / 김철수 이영희 기자 = / 박지훈 특파원 =
 BYLINE = re.compile(
     r"^\s*(?:[가-힣]{2,4}\s*(?:·\s*)?){1,4}(?:특파원|기자|선임기자|객원기자|통신원|기상캐스터)\s*=\s*"
 )
 # a bracketed byline opening a paragraph or anywhere in a collapsed body:
-# "[누리스포츠 한누리 기자] 가수 겸 …", "[누리경제 도하람 기자] 국회 …"
+# "[누리스포츠 한누리 기자] 가수 겸 …", "[누리경제 도하람 기자] 국회 …", with the outlet set
+# off as some print it: "[누리팩트ㅣ누리=한누리 기자]", "[누리경제(누리)=한누리 기자]",
+# "[누리뉴스 | 한누리 기자]", "[누리=누리일보 한누리 도하람 기자]"
+_BYLINE_OUTLET = r"[가-힣A-Za-z0-9]+(?:\([가-힣]{1,6}\))?"
 BRACKET_BYLINE = re.compile(
-    r"\[\s*(?:[가-힣A-Za-z0-9]+\s+){0,2}[가-힣]{2,4}\s*(?:선임기자|객원기자|기자|특파원|통신원)\s*\]\s*"
+    rf"\[\s*(?:{_BYLINE_OUTLET}\s*(?:[ㅣ|｜┃=]\s*|\s+)){{0,3}}"
+    r"(?:[가-힣]{2,4}\s+){0,2}[가-힣]{2,4}\s*(?:선임기자|객원기자|기자|특파원|통신원)"
+    r"(?:\s*[/·,]\s*[가-힣]{2,4}\s*(?:기자|특파원))*\s*\]\s*"  # "[한누리 기자 / 도하람 기자]"
+)
+# where a sentence starts whatever Kiwi says: a script marker or a byline box inside a paragraph.
+# A transcript whose line breaks were collapsed (JSONL, archives) keeps its turns only as
+# marks ("…주목되는데요. [기자] 네, 오늘 …", "…[누리뉴스]◀ 앵커 ▶ 누리시가 …"), and a
+# collapsed body glues its sub-headlines to the lead before the byline ("…등 정책 불확실성
+# 변수 [누리팩트ㅣ한누리 기자] 정부와 …"). A programme's name may go before a script marker
+# ("…했습니다. [누리뉴스]◀ 앵커 ▶"). Kept in the text; skipped at a sentence's start.
+TURN_BREAK = re.compile(
+    r"(?:\[[^\[\]]{1,12}\]\s*)?(?:\[\s*(?:앵커|기자|리포트)(?:\s*멘트)?\s*\]|◀\s*[^◀▶\[\]]{1,10}?\s*▶"
+    r"|【\s*(?:앵커|기자|리포트)(?:\s*멘트)?\s*】|<\s*(?:앵커|기자|리포트)(?:\s*멘트)?\s*>)|"
+    + BRACKET_BYLINE.pattern
 )
 # a reporter line at the end: "김서연 기자 sykim@…" or just "김서연 기자"
 REPORTER_LINE = re.compile(
@@ -133,14 +149,22 @@ BROADCAST_LINES = (
         r"INT|CG|스탠드업|스탠딩|클로징|오프닝|자막|영상|브릿지)\s*[\]】>▶)]$",
         re.I,
     ),
-    # the anchor hands over: "한누리 기자입니다.", "한누리 기자의 보도입니다.",
-    # "한누리 기자가 취재했습니다.", "워싱턴에서 한누리 특파원이 전합니다."
+    # the anchor hands over: "한누리 기자입니다.", "먼저, 한누리 기자의 단독 보도입니다.",
+    # "한누리 기자가 취재했습니다.", "워싱턴에서 한누리 특파원이 전합니다.", "합당까지 남은 과제는
+    # 뭔지 한누리 기자가 보도합니다.", "근거가 있는지 한누리 기자가 따져봤습니다."
     re.compile(
-        rf"^(?:[가-힣A-Za-z]+(?:에서)?\s+)?{_NAME}\s*(?:기자|특파원|리포터|캐스터)"
-        r"(?:입니다|의\s*(?:보도|취재|리포트)입니다|(?:가|이)\s*(?:취재|보도|전)(?:했습니다|합니다|해드립니다))\.?$"
+        rf"(?<![가-힣]){_NAME}\s*(?:기자|특파원|리포터|캐스터)\s*"
+        r"(?:입니다|의\s*(?:단독\s*)?(?:보도|취재|리포트)입니다|(?:였|이었)습니다|(?:가\s*)?나왔습니다"
+        r"|(?:가|이)\s*(?:단독\s*|현장\s*|직접\s*)?(?:취재|보도|전|정리|분석|따져|짚어|알아|살펴)"
+        r"[가-힣\s]{0,4}(?:합니다|했습니다|하겠습니다|봤습니다|드립니다|드리겠습니다))\.?$"
     ),
-    re.compile(r"^(?:취재\s*)?기자\s*(?:를\s*)?연결(?:합니다|해\s*보겠습니다|하겠습니다)\.?$"),
-    re.compile(rf"^{_NAME}\s*(?:기자|특파원)\s*[!,]?\s*(?:나와\s*(?:주세요|있습니다)\.?)?$"),
+    # "취재기자 연결합니다.", "청와대에 나가 있는 취재기자 연결합니다.", "취재 기자 연결해 알아봅니다."
+    re.compile(r"기자\s*(?:를\s*)?연결(?:합니다|하겠습니다|해\s*.{0,16}(?:습니다|봅니다|보죠|보겠습니다))\.?$"),
+    re.compile(r"^[가-힣]{1,4}\s*(?:기자|특파원)\s*[!,.]?\s*(?:나와\s*(?:주세요|있습니다)\.?)?$"),
+    re.compile(r"기자\s*,?\s*잘\s*들었습니다\.?$|기자(?:와|과)\s*함께(?:하겠습니다|합니다)\.?$"),
+    re.compile(r"^연결\s*[:：]"),  # "연결 : 한누리 기자"
+    # a byline with its address left in a sentence: "한누리 기자 nuri@example.com"
+    re.compile(rf"^{_NAME}\s*(?:[가-힣A-Za-z]+\s+)?(?:객원)?(?:기자|특파원)\s+[\w.+-]+@[\w.-]+$"),
     re.compile(r"(?:자세히|자세한\s*(?:소식|내용)(?:을|은)?)\s*전해\s*주(?:시죠|세요)\.?$"),
     re.compile(
         r"^(?:관련\s*)?(?:기사|영상|리포트|화면|소식|내용)(?:을|를)?\s*(?:함께\s*)?"
@@ -162,7 +186,7 @@ BROADCAST_LINES = (
     # credits: "영상편집:한가람", "영상취재 : 한가람 기자", "( 취재 : 한누리 / 영상편집 : … )",
     # "[사진 출처 : 누리시청 누리집 캡처]", "(화면 출처 : 누리뉴스)"
     re.compile(
-        r"^[\[(]?\s*(?:영상\s*취재|영상\s*편집|영상\s*촬영|영상\s*디자인|촬영\s*기자|촬영|편집|취재|구성|제작|"
+        r"^[\[(]?\s*(?:영상\s*취재|영상\s*편집|영상\s*촬영|영상\s*디자인|촬영\s*기자|영상\s*기자|촬영|편집|취재|구성|제작|"
         r"그래픽|CG|자료\s*제공|화면\s*제공|화면\s*출처|사진\s*출처|영상\s*출처|출처|내레이션|연출|디자인|"
         r"작가|스크립터|PD)\s*[:：]",
         re.I,
@@ -258,7 +282,6 @@ def clean_line(line: str) -> str:
     line = DATELINE.sub("", line, count=1)
     line = BYLINE.sub("", line, count=1)
     line = _cut_inline_dateline(line)
-    line = BRACKET_BYLINE.sub(lambda m: m.group(0) if m.start() == 0 else " ", line)
     line = TRAILING_CREDIT.sub("", line, count=1)
     if "사진" in line or "그래픽" in line:  # the words both patterns need (long lines are slow)
         line = INLINE_PHOTO.sub("", line)
@@ -317,8 +340,8 @@ def _is_photo_caption(index: int, lines: list[str]) -> bool:
     """An isolated ▲-line with no sentence ending is SBS's photo caption (the arrow points up
     at the picture): "▲ 지난달 누리시청 앞에서 열린 기념식"."""
     line = lines[index].lstrip()
-    if not line.startswith(CAPTION_ARROWS):
-        return False
+    if not line.startswith(CAPTION_ARROWS) or len(line) > LONG_LINE:
+        return False  # a collapsed body opening with a bullet is no caption
     neighbours = [lines[j].lstrip() for j in (index - 1, index + 1) if 0 <= j < len(lines)]
     if any(n.startswith(CAPTION_ARROWS) for n in neighbours):
         return False  # a list of items

@@ -12,7 +12,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sokbo.korean.clean import TRAILING_HANJA, sentence_core
+from sokbo.korean.clean import TRAILING_HANJA, TURN_BREAK, sentence_core
 from sokbo.korean.kiwi import Morph, get_kiwi, pack_analyses
 from sokbo.models import Sentence
 
@@ -156,7 +156,23 @@ def _spans(text: str, keep_tokens: bool = True) -> tuple[list[tuple[int, int]], 
         spans.extend(line_spans)
     spans = _move_trailing_hanja(text, spans)
     spans = _move_trailing_quoted(text, spans)
+    if "[" in text or "◀" in text or "【" in text or "<" in text:
+        spans = _cut_at_marks(text, spans)
     return [_tight(text, a, b) for a, b in spans if text[a:b].strip()], tokens
+
+
+def _cut_at_marks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans cut where a script marker or byline box stands (``clean.TURN_BREAK``), and never
+    inside one: Kiwi reads "…했습니다. [기자] 네, …" or "…변수 [누리팩트ㅣ한누리 기자] 정부와 …"
+    as one sentence, or ends one after the ◀ of "◀ 앵커 ▶". A span runs to the next one's
+    start (the whitespace between is trimmed)."""
+    marks = [(m.start(), m.end()) for m in TURN_BREAK.finditer(text)]
+    if not marks or not spans:
+        return spans
+    starts = {a for a, _ in spans} | {a for a, _ in marks}
+    cuts = sorted(x for x in starts if not any(a < x < b for a, b in marks))
+    end = max(spans[-1][1], marks[-1][1])
+    return [(a, b) for a, b in zip(cuts, [*cuts[1:], end], strict=True) if a < b]
 
 
 def _tight(text: str, a: int, b: int) -> tuple[int, int]:
