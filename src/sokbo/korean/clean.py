@@ -124,6 +124,8 @@ BULLET_CHARS = "▲△■□●◆◇▶►☞※"
 ITEM_BREAK = re.compile(r"(?:^|[.!?。\"”’'」)\]])\s*$")
 # a dash opening a paragraph is a list bullet: "- 누리시 인구 5년째 증가"
 DASH_BULLET = re.compile(r"^\s*[-–—]\s*(?=\S)")
+# an item's number: "2. 누리시가 …" in a news round-up ("1. … 2. …"), never a date's "12. 3."
+ENUMERATOR = re.compile(r"^\s*\d{1,2}\.\s+(?=[가-힣\"'“‘\[(])")
 AD_LINE = re.compile(
     r"^\s*(광고|AD|advertisement|관련\s*기사|관련기사|많이\s*본\s*뉴스|\(끝\)|<끝>)\s*$", re.I
 )
@@ -237,6 +239,7 @@ LEADING_MARKS = (
     MARKER,  # <질문 6>
     re.compile(r"^\s*" + BRACKET_BYLINE.pattern),  # [누리스포츠 한누리 기자]
     DASH_BULLET,  # - 누리시 인구 5년째 증가
+    ENUMERATOR,  # 2. (an item of a news round-up)
     ANSWER_OPENER,  # 네, (the reporter answering the anchor)
 )
 
