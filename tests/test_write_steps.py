@@ -318,6 +318,18 @@ def test_runs_never_cut_a_meaning_bearing_word() -> None:
     assert phrases and not any(p.endswith("비자") for p in phrases)
 
 
+@pytest.mark.parametrize(("text", "never"), [
+    # she did not retire: a heading "…무대에서도 은퇴" would say she did
+    ("한누리 선수는 지난해 프로 무대에서도 은퇴를 고민했지만 1년 더 뛰기로 했습니다.", "은퇴"),
+    # the bear is not to be killed by then
+    ("법원은 누리시에 5월 11일까지 사살을 유예하라고 명령했습니다.", "사살"),
+    ("누리시는 다음 달 심야 버스 운행을 중단했습니다.", "운행"),
+    ("도하람 대표는 누리당과의 합당을 부인했습니다.", "합당"),
+])
+def test_runs_never_cut_before_a_verb_that_undoes_them(text: str, never: str) -> None:
+    assert not any(p.endswith(never) for p, _, _ in runs(text))
+
+
 def test_highlight_starts_and_ends_on_word_boundaries() -> None:
     text = "부산시가 대규모 해상풍력 단지에 1조 원을 투자합니다."
     phrase = highlight(text, {"해상풍력": 2.0, "단지": 1.0, "규모": 1.0})

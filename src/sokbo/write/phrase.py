@@ -34,8 +34,14 @@ WEAK_START = {
     "기반", "기반으로", "통해", "위해", "대해", "대한", "위한", "통한", "관련해", "관련", "따라",
     "따른", "중심", "중심으로", "계기", "계기로", "대상", "대상으로", "상대로", "비롯해",
 }
-# the word after a run that would change its meaning if cut off: 비자 | 없이
-MEANING_AFTER = re.compile(r"^(없|아니|아닌|않|못|말고|제외|빼고|불가|금지|뿐|외에|대신)")
+# the word after a run that would change its meaning if cut off: 비자 | 없이, and the verbs
+# that hold back, undo or deny what the run names: "은퇴를 | 고민했지만" (she did not retire),
+# "사살을 | 유예하라며" (the bear is not to be killed), "합의를 | 부인했다"
+MEANING_AFTER = re.compile(
+    r"^(?:없|아니|아닌|않|못|말고|제외|빼고|불가|금지|뿐|외에|대신"
+    r"|고민|유예|거부|반대|부인|부정|중단|철회|취소|기각|무산|포기|보류|연기|저지|만류|일축|반박"
+    r"|번복|재검토|미루|미뤄|막(?:았|는|기|을|아|으|겠))"
+)
 HEADING_MAX = 24
 # a headline clause this much about a section beats a one-word label from it
 LABEL_FLOOR = 0.3
