@@ -34,11 +34,14 @@ INLINE_DATELINE = re.compile(
 DATELINE_OPENS_WITHIN = 300
 # broadcast script markers opening a paragraph: [앵커] [기자] [리포트] [앵커 멘트]
 SPEAKER = re.compile(r"^\s*\[\s*(?:앵커|기자|리포트|인터뷰|녹취)(?:\s*멘트)?\s*\]\s*")
+# a programme's name before a script marker ("[누리뉴스]◀ 앵커 ▶"), and MBC's marks (◀ SYNC ▶)
+_PROGRAMME = r"(?:\[[^\[\]]{1,12}\]\s*)?"
+_MBC_MARK = r"◀\s*[^◀▶\[\]]{1,10}?\s*▶"
 # the same in the other scripts' brackets: 【 앵커멘트 】 <앵커> ◀ 리포트 ▶ (kept in the text as
 # the page has them, skipped at the start of a sentence)
 BROADCAST_MARK = re.compile(
-    r"^\s*(?:\[[^\[\]]{1,12}\]\s*)?(?:[\[【<◀]\s*(?:앵커|기자|리포트|리포터|인터뷰|녹취|앵커\s*멘트|기자\s*멘트|앵커\s*리포트)"
-    r"\s*[\]】>▶]|◀\s*[^◀▶\[\]]{1,10}?\s*▶)\s*"  # and MBC's other marks: ◀ SYNC ▶
+    rf"^\s*{_PROGRAMME}(?:[\[【<◀]\s*(?:앵커|기자|리포트|리포터|인터뷰|녹취|앵커\s*멘트|기자\s*멘트|앵커\s*리포트)"
+    rf"\s*[\]】>▶]|{_MBC_MARK})\s*"
 )
 # 홍길동 기자 = / 김철수 이영희 기자 = / 박지훈 특파원 =
 BYLINE = re.compile(
@@ -61,7 +64,7 @@ BRACKET_BYLINE = re.compile(
 # 변수 [누리팩트ㅣ한누리 기자] 정부와 …"). A programme's name may go before a script marker
 # ("…했습니다. [누리뉴스]◀ 앵커 ▶"). Kept in the text; skipped at a sentence's start.
 TURN_BREAK = re.compile(
-    r"(?:\[[^\[\]]{1,12}\]\s*)?(?:\[\s*(?:앵커|기자|리포트)(?:\s*멘트)?\s*\]|◀\s*[^◀▶\[\]]{1,10}?\s*▶"
+    rf"{_PROGRAMME}(?:\[\s*(?:앵커|기자|리포트)(?:\s*멘트)?\s*\]|{_MBC_MARK}"
     r"|【\s*(?:앵커|기자|리포트)(?:\s*멘트)?\s*】|<\s*(?:앵커|기자|리포트)(?:\s*멘트)?\s*>)|"
     + BRACKET_BYLINE.pattern
 )
