@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import shared_dir
 
-from sokbo.korean.title import compress_headline, strip_headline_tags
+from sokbo.korean.title import compress_headline, cut_headline, strip_headline_tags
 
 
 @pytest.mark.parametrize(("headline", "title"), [
@@ -59,6 +59,20 @@ from sokbo.korean.title import compress_headline, strip_headline_tags
 ])
 def test_compress_headline(headline: str, title: str) -> None:
     assert compress_headline(headline) == title
+
+
+@pytest.mark.parametrize(("headline", "max_chars", "title"), [
+    # the cut keeps the negation with what it negates, or stops before both
+    ("누리시 반달곰 사살 유예 결정에 동물단체와 주민들 모두 반발하며 시청 앞 집회", 16,
+     "누리시 반달곰 사살 유예 결정"),
+    # "이전 계획" is what is withdrawn: "누리시 새 청사 이전 (계획)" alone says it goes ahead
+    ("누리시 새 청사 이전 계획 철회 요구하는 주민 서명 3만 명 넘어서며 시의회 논의 시작", 16,
+     "누리시 새 청사"),
+    ("누리 구단 도하람 은퇴 보류하고 한 시즌 더 뛰기로 결정했다고 구단 측 밝혀", 14, "누리 구단"),
+])
+def test_cut_headline_never_keeps_what_a_dropped_word_undoes(
+        headline: str, max_chars: int, title: str) -> None:
+    assert cut_headline(headline, max_chars) == title
 
 
 def test_empty_when_no_faithful_title_fits() -> None:

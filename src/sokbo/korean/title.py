@@ -397,7 +397,27 @@ def _with_comment(chosen: list[_Clause], clauses: list[_Clause], max_chars: int)
 
 # a word a cut title must not end on: a modifier or a number waiting for its head
 DANGLING = ("ETM", "MM", "SN", "NR", "XPN", "EC", "JKG")
-NEGATION = re.compile(r"^(?:없|아니|아닌|아냐|않|못|안\b|말고|불가|금지|무산)")
+# verbal nouns and verbs that hold back, undo or deny the words before them: "은퇴를 |
+# 고민했지만" (she did not retire), "사살 | 유예" (the bear is not to be killed)
+UNDOING = (r"고민|유예|거부|반대|부인|부정|중단|철회|취소|기각|무산|포기|보류|연기|저지|만류|일축"
+           r"|반박|번복|재검토|미루|미뤄|막(?:았|는|기|을|아|으|겠)")
+# the word a cut must not come before: it turns the meaning of what the cut keeps
+NEGATION = re.compile(r"^(?:없|아니|아닌|아냐|않|못|안\b|말고|불가|금지|" + UNDOING + ")")
+# nouns between a cut and such a word that still leave the meaning changed: one makes a
+# compound with the kept noun (이전 | 계획 철회); past it the cut only drops a subject
+UNDOING_REACH = 1
+
+
+def _undone(words: list[str], ends: list[str], k: int) -> bool:
+    """Whether a cut before word ``k`` drops a negation or an undoing of what it keeps: the
+    next word is one, or a noun leads to one ("청사 이전 | 계획 철회": the plan to
+    move is withdrawn, "청사 이전" alone says it moves)."""
+    for j in range(k, min(k + UNDOING_REACH + 1, len(words))):
+        if NEGATION.match(words[j]):
+            return True
+        if not ends[j].startswith("N"):
+            return False
+    return False
 
 
 def cut_headline(headline: str, max_chars: int = 30) -> str:
@@ -414,7 +434,7 @@ def cut_headline(headline: str, max_chars: int = 30) -> str:
             if len(" ".join(words[:k])) > max_chars:
                 continue
             tag = clause.ends[k - 1].split(":")[0]
-            if NEGATION.match(words[k]) or tag in DANGLING or not tag.startswith(("N", "S")):
+            if _undone(words, clause.ends, k) or tag in DANGLING or not tag.startswith(("N", "S")):
                 continue
             if clause.inside[k - 1] and clause.inside[k]:
                 continue

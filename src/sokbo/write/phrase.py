@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sokbo.korean.headline import compress_headline, cut_headline
 from sokbo.korean.kiwi import tokenize, tokenize_many
+from sokbo.korean.title import UNDOING
 from sokbo.models import Story
 from sokbo.write.prepare import Candidate
 from sokbo.write.refer import TITLES
@@ -37,11 +38,8 @@ WEAK_START = {
 # the word after a run that would change its meaning if cut off: 비자 | 없이, and the verbs
 # that hold back, undo or deny what the run names: "은퇴를 | 고민했지만" (she did not retire),
 # "사살을 | 유예하라며" (the bear is not to be killed), "합의를 | 부인했다"
-MEANING_AFTER = re.compile(
-    r"^(?:없|아니|아닌|않|못|말고|제외|빼고|불가|금지|뿐|외에|대신"
-    r"|고민|유예|거부|반대|부인|부정|중단|철회|취소|기각|무산|포기|보류|연기|저지|만류|일축|반박"
-    r"|번복|재검토|미루|미뤄|막(?:았|는|기|을|아|으|겠))"
-)
+MEANING_AFTER = re.compile(r"^(?:없|아니|아닌|않|못|말고|제외|빼고|불가|금지|뿐|외에|대신|"
+                           + UNDOING + ")")
 HEADING_MAX = 24
 # a headline clause this much about a section beats a one-word label from it
 LABEL_FLOOR = 0.3
