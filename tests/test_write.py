@@ -109,6 +109,30 @@ def test_same_claim_from_two_outlets() -> None:
     assert not is_same_claim(0.1, figures_of(a), figures_of("축제는 40일 동안 열린다."))
 
 
+def test_trial_and_appeal_sentences_are_two_claims() -> None:
+    first = "1심에서 법원은 한 씨에게 징역 4년 6개월, 도 씨에게 징역 2년 6개월을 선고했다."
+    appeal = "항소심에서 법원은 한 씨를 징역 3년 6개월로, 도 씨를 징역 1년 6개월로 감형했다."
+    assert figures_of(first) == {"1", "4년6개월", "2년6개월"}
+    # the same words around other figures: a second fact, not the first said again
+    assert not is_same_claim(0.5, figures_of(first), figures_of(appeal))
+    assert is_same_claim(0.8, figures_of(first), figures_of(appeal))
+
+
+def test_post_tells_the_appeal_after_the_first_trial() -> None:
+    text = (
+        "누리시 상가 화재 사건의 항소심 결론이 나왔다.\n"
+        "두 사람은 지난 2024년 누리시의 한 상가에 불을 질러 상인 2명을 다치게 한 혐의로 재판에 넘겨졌다.\n"
+        "지난해 열린 1심에서 법원은 한 씨에게 징역 4년 6개월, 도 씨에게 징역 2년 6개월을 선고했다.\n"
+        "그런데 최근 열린 항소심에서 법원은 한 씨를 징역 3년 6개월로, 도 씨를 징역 1년 6개월로 감형했다.\n"
+        "재판부는 두 사람이 피해 상인들과 합의한 점을 감형 이유로 들었다.\n"
+        "검사와 피고인 모두 상고하지 않아 판결은 확정됐다.\n"
+    )
+    article = article_from_text(text, title="누리시 상가 방화범 항소심서 감형", source="appeal")
+    post = write_post(Story(id="s-appeal", articles=(article,)), WriterOptions())
+    said = " ".join(s.text for s in post.all_sentences() if s.role != "excerpt")
+    assert "3년 6개월로" in said and "4년 6개월" in said
+
+
 @pytest.mark.parametrize("title", ["a/b/../c", "제목\x00널", "  ", "가" * 100])
 def test_slug_is_file_system_safe(title: str) -> None:
     slug = make_slug(title, "s123")

@@ -16,12 +16,16 @@ from sokbo.write.prepare import Candidate, Material
 from sokbo.write.refer import anonymous, full_name_for
 
 NEAR_DUPLICATE = 0.40
+# similar enough to be one claim even when the figures all differ (a figure mis-typed)
+SAME_WORDS = 0.70
 # two outlets' sentences are one claim at a lower bar: cosine, or shared nouns (Jaccard)
 CROSS_OUTLET_DUPLICATE = 0.28
 CROSS_OUTLET_NOUNS = 0.35
-# the same fact from two outlets shares its figures: "96억 달러", "18.2%"
+# the same fact from two outlets shares its figures: "96억 달러", "18.2%"; a term of years and
+# months is one figure ("징역 4년 6개월" and, on appeal, "3년 6개월" share no figure)
 FIGURE = re.compile(
-    r"\d[\d,.]*\s*(?:%|퍼센트|억|만|천|조|원|달러|명|개|건|km|㎞|배|위|차례|시간|살|세|년|월|일)?"
+    r"\d+\s*년\s*\d{1,2}\s*개월"
+    r"|\d[\d,.]*\s*(?:%|퍼센트|억|만|천|조|원|달러|명|개월|개|건|km|㎞|배|위|차례|시간|살|세|년|월|일)?"
 )
 UNIT_FIGURE = re.compile(r"\d[\d,.]*\s*(?:%|퍼센트|억|만|천|조|원|달러|명|개|건|km|㎞|배|살|세|호)")
 DAY_FIGURE = re.compile(r"\d{1,2}일|\d{1,2}월|\d{4}년")
@@ -51,8 +55,13 @@ def figures_of(text: str) -> set[str]:
 
 
 def is_same_claim(similarity: float, figures_a: set[str], figures_b: set[str]) -> bool:
-    """Near-duplicate sentences: very similar words, or shared figures and similar words."""
+    """Near-duplicate sentences: very similar words, or shared figures and similar words.
+    Two sentences of several figures each, none of them shared, say different things in the
+    same words unless nearly all their words are the same (the first trial's sentences, then
+    the appeal's: "…징역 4년 6개월, …2년 6개월, 단기 2년을 선고" / "…3년 6개월로 …감형")."""
     shared = len(figures_a & figures_b)
+    if not shared and min(len(figures_a), len(figures_b)) >= 2 and similarity < SAME_WORDS:
+        return False
     return (
         similarity >= NEAR_DUPLICATE
         or (shared >= 2 and similarity >= 0.1)
