@@ -133,6 +133,28 @@ def test_post_tells_the_appeal_after_the_first_trial() -> None:
     assert "3년 6개월로" in said and "4년 6개월" in said
 
 
+def test_a_person_is_introduced_by_a_later_sentence_when_the_first_cannot_be_used() -> None:
+    # the first sentence naming 한 모 씨 leans on a bare "…속보입니다." with nothing before
+    # it; the fourth names him in full again and brings him into the post
+    text = (
+        "누리시 금고 털이 사건 속보입니다.\n"
+        "이 사건의 배후로 지목된 사업가 한 모 씨에 대한 구속영장 심사가 열렸습니다.\n"
+        "금고 털이 피의자는 이미 신상이 공개된 도하람, 나누리 두 명입니다.\n"
+        "경찰은 이들의 배후에 사업가 한 모 씨가 있다고 보고 지난 5일 한 씨를 특수절도 교사 혐의로 체포했습니다.\n"
+        "경찰은 도하람이 범행 직후 한 씨를 두 차례 찾아가 3천만 원을 더 요구한 점에 주목하고 있습니다.\n"
+        "한 씨의 구속 여부는 이르면 오늘 밤 결정됩니다.\n"
+        "한편 누리시는 시내 금고 보관 업체 12곳에 대한 긴급 안전 점검에 나섰습니다.\n"
+    )
+    article = article_from_text(text, title="'배후' 사업가 구속 갈림길…누리시 금고 털이 수사 속보",
+                                source="later-intro")
+    post = write_post(Story(id="s-intro", articles=(article,)), WriterOptions())
+    body = [s for s in post.all_sentences() if s.role != "excerpt"]
+    said = [s.text for s in body]
+    assert any("한 씨" in t for t in said), said
+    first = next(k for k, t in enumerate(said) if "한 " in t and "씨" in t)
+    assert "한 모 씨" in said[first], said  # he is introduced where he first appears
+
+
 @pytest.mark.parametrize("title", ["a/b/../c", "제목\x00널", "  ", "가" * 100])
 def test_slug_is_file_system_safe(title: str) -> None:
     slug = make_slug(title, "s123")

@@ -128,7 +128,7 @@ def _requirements(m: Material, i: int,
                 return None  # leans on a sentence the post cannot use
             wanted.append(cands[k].previous)
         if k not in introductions:
-            introductions[k] = _introduction(m, k)
+            introductions[k] = _introduction(m, k, introductions)
         intro = introductions[k]
         if intro is None:
             return None
@@ -141,9 +141,14 @@ def _requirements(m: Material, i: int,
     return need
 
 
-def _introduction(m: Material, i: int) -> int | None:
+def _introduction(m: Material, i: int, introductions: dict[int, int | None]) -> int | None:
     """The candidate introducing the people ``i`` names by a short form: -1 when none is
-    needed (or the article never gives a full name), None when the introduction is unusable."""
+    needed (or the article never gives a full name), None when no introduction is usable.
+
+    The first sentence naming the person in full (or as 유 모 씨) introduces them; when the
+    post cannot use it (it leans on a sentence that cannot be used), a later one naming them
+    the same way does ("…재력가 유 모 씨에 대한 구속영장 심사가" leans on a bare "…속보입니다."
+    with nothing before it; "경찰은 … 재력가 유 모 씨가 있다고 보고" introduces him as well)."""
     c = m.cands[i]
     best = -1
     for person in c.people:
@@ -151,20 +156,27 @@ def _introduction(m: Material, i: int) -> int | None:
         texts = [s.text for s in article.sentences if s.index < c.sentence.index]
         if anonymous(person):
             label = person.key.split(" ")[0]
-            first = next((s for s in article.sentences
-                          if re.search(rf"(?<![가-힣A-Za-z]){re.escape(label)}\s?(?:모\s?)?씨",
-                                       s.text)), None)
+            first = re.compile(rf"(?<![가-힣A-Za-z]){re.escape(label)}\s?(?:모\s?)?씨")
+            full = re.compile(rf"(?<![가-힣A-Za-z]){re.escape(label)}\s?모\s?씨")
         else:
-            full = full_name_for(person, texts)
-            if not full:
+            name = full_name_for(person, texts)
+            if not name:
                 continue
-            first = next((s for s in article.sentences if full in s.text), None)
-        if first is None or first.index >= c.sentence.index:
-            continue  # this sentence is the introduction
-        k = _candidate_of(m, first.id)
-        if k is None:
+            first = full = re.compile(re.escape(name))
+        at = next((s for s in article.sentences if first.search(s.text)), None)
+        if at is None or at.index >= c.sentence.index or full.search(c.sentence.text):
+            continue  # this sentence is an introduction
+        options = [at, *(s for s in article.sentences
+                         if at.index < s.index < c.sentence.index and full.search(s.text))]
+        usable = None
+        for s in options:
+            k = _candidate_of(m, s.id)
+            if k is not None and _requirements(m, k, introductions) is not None:
+                usable = k
+                break
+        if usable is None:
             return None
-        best = max(best, k)
+        best = max(best, usable)
     return best
 
 
