@@ -229,6 +229,26 @@ def test_sections_retell_only_the_excerpts_lead() -> None:
     assert out, "an excerpt sentence whose facts the post says elsewhere is not said twice"
 
 
+def test_an_excerpt_sentence_stays_in_the_sections_when_a_later_one_opens_on_it() -> None:
+    a = article(
+        "한빛시가 다음 달 시민 자전거 주간을 연다.\n"
+        "첫날에는 시청 광장에서 공공자전거 1천 대 출정식이 열린다.\n"
+        "둘째 날에는 한빛천 일대에서 자전거 대행진을 연다.\n"
+        "한빛시는 행사 기간 공공자전거 이용 요금을 받지 않는다.\n"
+        "자전거 대행진이 끝난 뒤에는 한빛천 둔치에서 시민 음악회가 이어진다.\n"
+        "시는 행사 기간 대여소 120곳에 안내 요원을 둔다.\n"
+        "참가 신청은 20일부터 한빛시 누리집에서 받는다.\n"
+        "행사 기간 한빛천 일대 도로 일부는 통제된다.\n")
+    _, m, _, _ = _material(a)
+    body = list(range(len(m.cands)))
+    march = _by_text(m, "둘째 날에는")
+    fare = _by_text(m, "한빛시는 행사 기간")
+    out = withheld(m.cands, body, [0, march, fare], [])
+    # "자전거 대행진이 끝난 뒤에는" takes the march as known: the sections must say it first
+    assert march not in out
+    assert fare in out  # nothing opens on the fare: the reader has just read it
+
+
 INTERVIEW = article(
     "도하람: 오늘은 한누리 누리당 대표와 함께합니다.\n"
     "한누리 누리당 대표(이하 한누리): 반갑습니다.\n"

@@ -169,8 +169,40 @@ def withheld(cands: Sequence[Candidate], body: Sequence[int], excerpt: Sequence[
             continue
         if unsaid_mentions(cands[i].text, tokenize(cands[i].text), " ".join(said)):
             continue  # the body must say them as lint SB501 reads a name, not more loosely
+        if _introduces_an_opening(cands, body, i, kept):
+            continue
         out.add(i)
     return out
+
+
+def _opening_phrase(text: str) -> str:
+    """The noun phrase a sentence opens on, as written, up to its first particle ("정상회담이
+    끝난 뒤에는" → 정상회담): what the sentence takes as known; '' if it opens otherwise."""
+    from sokbo.korean.kiwi import tokenize
+
+    start = end = None
+    for t in tokenize(text):
+        if t.tag not in ("NNG", "NNP", "XPN", "XSN"):  # 대/XPN 행진: one word
+            break
+        start = t.start if start is None else start
+        end = t.end
+    return text[start:end] if start is not None and end - start > 1 else ""
+
+
+def _introduces_an_opening(cands: Sequence[Candidate], body: Sequence[int], i: int,
+                           kept: Sequence[int]) -> bool:
+    """Whether a later body sentence opens on what only ``i`` says before it: sbs_03's
+    "정상회담이 끝난 뒤에는 …" takes the summit as known from "26일에는 백악관에서 …
+    정상회담을 엽니다"; withheld from the sections, the summit goes unsaid before it."""
+    for j in kept:
+        if body.index(j) < body.index(i) or cands[j].article != cands[i].article:
+            continue
+        opening = _opening_phrase(cands[j].text)
+        if not opening or opening not in cands[i].text:
+            continue
+        if not any(opening in cands[k].text for k in kept if body.index(k) < body.index(j)):
+            return True
+    return False
 
 
 def said_with(cands: Sequence[Candidate], a: int, b: int) -> bool:
