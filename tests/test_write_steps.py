@@ -350,6 +350,29 @@ def test_runs_never_cut_before_a_verb_that_undoes_them(text: str, never: str) ->
     assert not any(p.endswith(never) for p, _, _ in runs(text))
 
 
+@pytest.mark.parametrize(("text", "never"), [
+    # an adverb of manner or degree left without the verb it modified
+    ("주말 누리 농원에 집중적으로 관광객이 몰렸습니다.", "집중적으로 관광객"),
+    ("재판부는 우발적으로 발생한 것으로 경위에 참작할 만한 사정이 있다고 밝혔습니다.", "것으로 경위"),
+    ("올겨울에는 유례를 찾아보기 힘들 정도로 한파가 이어졌습니다.", "정도로 한파"),
+    ("앞으로 조사 과정에서 규명될 것으로 보입니다.", "앞으로 조사 과정"),
+    # a noun before 에 비해 is cut from its postposition
+    ("누리 구단은 올해 계약 진행도 과거에 비해 더뎠습니다.", "과거"),
+    # a list's bullet inside the sentence
+    ("누리시는 시의 설명대로 △대형버스 주차를 둔치주차장으로 옮깁니다.", "△대형버스 주차를 둔치주차장"),
+])
+def test_runs_never_leave_a_modifier_without_its_verb(text: str, never: str) -> None:
+    assert not any(p.endswith(never) for p, _, _ in runs(text))
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("누리농산은 생산품을 일본·중국 등지로 수출을 계획하고 있습니다.", "일본·중국 등지로 수출"),
+    ("도하람은 예방접종 핑계로 장인어른 접견을 가려고 했습니다.", "예방접종 핑계로 장인어른 접견"),
+])
+def test_runs_keep_a_noun_with_ro_before_the_action_it_modifies(text: str, kept: str) -> None:
+    assert kept in [p for p, _, _ in runs(text)]
+
+
 def test_highlight_starts_and_ends_on_word_boundaries() -> None:
     text = "부산시가 대규모 해상풍력 단지에 1조 원을 투자합니다."
     phrase = highlight(text, {"해상풍력": 2.0, "단지": 1.0, "규모": 1.0})

@@ -48,6 +48,8 @@ HIGHLIGHT_MAX = 18
 CLAUSE_SPLIT = re.compile(r"\s*(?:…|\.\.\.|‥|ㆍ…|\s·\s|\s-\s|\|)\s*")
 TAG = re.compile(r"^\s*[\[【〔<(][^\]】〕>)]{1,12}[\]】〕>)]\s*")
 QUOTE_MARKS = re.compile(r"[\"'“”‘’「」『』]")
+# a list's bullet inside a sentence ("…설명대로 △대형버스 주차를 …"): no heading crosses one
+BULLET = re.compile(r"[△▲▽▼○●◇◆□■☞※]")
 SAYS = re.compile(r"(밝혔|말했|설명했|강조했|주장했|전했|답했|지적했|덧붙였|항의했|해명했)습니다")
 
 
@@ -192,7 +194,7 @@ def _opens_phrase(ws: list[Word], a: int) -> bool:
 
 # verbs that work as postpositions: "유족을 | 위해", "정부에 | 대해" end no clause
 POSTPOSITION_VERBS = re.compile(r"^(?:위해|위한|대해|대한|통해|통한|따라|따른|관련해|관련한|비롯해|"
-                                r"향해|향한|두고|놓고|앞두고|거쳐|걸쳐)")
+                                r"향해|향한|두고|놓고|앞두고|거쳐|걸쳐|비해|비하면|비교해)")
 # words a heading does not end on: adverbial nouns and time words ("…아들을 동시", "…처음")
 WEAK_END = {"동시", "처음", "이후", "당시", "최근", "현재", "이번", "오늘", "이날", "가운데",
             "경우", "때문", "정도", "이상", "이하", "사이", "중", "속", "뒤", "후", "전", "앞",
@@ -255,16 +257,35 @@ def _runs(text: str) -> list[tuple[str, int, int]]:
             phrase = text[first.start : last.stem_end]
             if len(phrase) > HEADING_MAX:
                 break
-            if QUOTE_MARKS.search(phrase) or "(" in phrase or ")" in phrase:
+            if (QUOTE_MARKS.search(phrase) or "(" in phrase or ")" in phrase
+                    or BULLET.search(phrase)):
                 continue
             if not _opens_phrase(ws, a):
                 continue
             stems = [w.stem for w in ws[a : b + 1]]
             if len(set(stems)) < len(stems):
                 continue  # a heading never says a word twice
+            if _adverb_without_verb(ws[a : b + 1]):
+                continue
             if len(phrase) >= HEADING_MIN:
                 out.append((phrase, a, b))
     return out
+
+
+def _adverb_without_verb(span: Sequence[Word]) -> bool:
+    """A run whose adverb is followed by bare nouns only, the verb it modified cut away:
+    "집중적으로 관광객", "우발적으로 발생한 것으로 경위", "힘들 정도로 한파", "앞으로 조사
+    과정" (…이 몰렸다, …에 참작할, …가 이어졌다, …에서 규명될). An adverb of manner or degree
+    (-적으로, 것으로, 정도로, 앞으로) needs its verb; another noun with 로 may modify the noun
+    of an action after it ("예방접종 핑계로 장인어른 접견", "일본·중국 등지로 수출")."""
+    for p in range(len(span) - 2, -1, -1):
+        w = span[p]
+        if w.stem_end == w.end and w.noun_final:
+            continue
+        if len(w.tags) < 2 or w.tags[-1] != "JKB" or w.forms[-1] not in ("으로", "로"):
+            return False
+        return (w.tags[-2] == "XSN" and w.forms[-2] == "적") or w.forms[-2] in ("것", "정도", "앞")
+    return False
 
 
 def said(c: Candidate) -> str:
