@@ -15,7 +15,7 @@ from sokbo.write.conflicts import render_conflict
 from sokbo.write.excerpt import choose_excerpt, withheld
 from sokbo.write.layout import lay_out
 from sokbo.write.order import order_sentences
-from sokbo.write.phrase import Phraser, highlight, main_noun, runs
+from sokbo.write.phrase import Phraser, headline_clauses, highlight, main_noun, runs
 from sokbo.write.polish import join_quotes, post_sentences, shorten_speakers
 from sokbo.write.prepare import prepare_story
 from sokbo.write.provenance import check_post
@@ -363,6 +363,13 @@ def test_runs_never_cut_before_a_verb_that_undoes_them(text: str, never: str) ->
 ])
 def test_runs_never_leave_a_modifier_without_its_verb(text: str, never: str) -> None:
     assert not any(p.endswith(never) for p, _, _ in runs(text))
+
+
+def test_a_headline_question_stays_a_question_as_a_heading() -> None:
+    a = article("누리시 금고 털이 사건의 배후로 지목된 사업가에 대한 구속영장 심사가 열렸다.\n",
+                title="'배후' 사업가 구속?…누리시 금고 털이 수사 속보")
+    # without its mark the heading would report an arrest that has not happened
+    assert headline_clauses(Story("s1", (a,))) == ["배후 사업가 구속?", "누리시 금고 털이 수사 속보"]
 
 
 @pytest.mark.parametrize(("text", "kept"), [

@@ -138,13 +138,16 @@ def _content_terms(text: str) -> list[str]:
 
 
 def headline_clauses(story: Story) -> list[str]:
-    """The clauses of every headline: tags and quote marks dropped, split at … and ·."""
+    """The clauses of every headline: tags and quote marks dropped, split at … and ·; a
+    question keeps its mark ("'배후' 자산가 구속?…" gives "배후 자산가 구속?", not an arrest
+    that has not happened)."""
     out: list[str] = []
     for a in story.articles:
         title = TAG.sub("", a.title)
         for clause in CLAUSE_SPLIT.split(title):
-            clause = QUOTE_MARKS.sub(" ", clause).replace(",", " ").strip(" .?!")
-            clause = re.sub(r"\s+", " ", clause)
+            clause = QUOTE_MARKS.sub(" ", clause).replace(",", " ").strip(" .!")
+            asks = clause.endswith(("?", "？"))
+            clause = re.sub(r"\s+", " ", clause.rstrip("?？ .!")) + ("?" if asks else "")
             if HEADING_MIN <= len(clause) <= HEADING_MAX and clause not in out:
                 out.append(clause)
     return out
