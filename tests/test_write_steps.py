@@ -13,7 +13,7 @@ from sokbo.models import Story
 from sokbo.write import WriterOptions, write_post
 from sokbo.write.conflicts import render_conflict
 from sokbo.write.excerpt import choose_excerpt, withheld
-from sokbo.write.layout import lay_out
+from sokbo.write.layout import _this_one_untitled, lay_out
 from sokbo.write.order import order_sentences
 from sokbo.write.phrase import Phraser, headline_clauses, highlight, main_noun, runs
 from sokbo.write.polish import join_quotes, post_sentences, shorten_speakers
@@ -363,6 +363,14 @@ def test_runs_never_cut_before_a_verb_that_undoes_them(text: str, never: str) ->
 ])
 def test_runs_never_leave_a_modifier_without_its_verb(text: str, never: str) -> None:
     assert not any(p.endswith(never) for p, _, _ in runs(text))
+
+
+def test_a_card_says_this_one_only_of_what_the_title_names() -> None:
+    title = "누리시의회 도하람 의원 제명 결정"
+    # a card stands before the story: "이번 처분은" points at a matter nothing has named yet
+    assert _this_one_untitled("이번 처분은 중앙당 회의를 거쳐 최종 확정됩니다.", title)
+    assert not _this_one_untitled("이번 제명은 중앙당 회의를 거쳐 최종 확정됩니다.", title)
+    assert not _this_one_untitled("제명은 중앙당 회의를 거쳐 최종 확정됩니다.", title)
 
 
 def test_a_headline_question_stays_a_question_as_a_heading() -> None:

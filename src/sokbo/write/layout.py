@@ -19,6 +19,21 @@ from sokbo.write.prepare import Candidate
 
 POINTS_BACK = re.compile(r"(?<![가-힣])(?:이|그|해당|이런|그런|이러한|그러한|이같은|이 같은)\s"
                          r"(?=[가-힣])")
+THIS_ONE = re.compile(r"(?<![가-힣])이번\s(?=[가-힣])")
+
+
+def _this_one_untitled(text: str, title: str) -> bool:
+    """"이번 처분은": the matter 이번 points at, unless the title names it (a card before the
+    story has nothing else to lean on; "이번 연구" under a title about the study reads)."""
+    from sokbo.korean.kiwi import tokenize
+
+    for m in THIS_ONE.finditer(text):
+        noun = next((t.form for t in tokenize(text[m.end():]) if t.tag in ("NNG", "NNP")), "")
+        if noun and noun not in title:
+            return True
+    return False
+
+
 @dataclass(slots=True)
 class Layout:
     """Candidate indices by place; the sections hold the body but the cards' sentences and
@@ -59,10 +74,12 @@ def choose_cards(cands: Sequence[Candidate], body: Sequence[int], excerpt: Seque
                 return False
         return True
 
-    # a card stands before the story: nothing in it may point back ("이 곰을", "해당 직원은")
+    # a card stands before the story: nothing in it may point back ("이 곰을", "해당 직원은",
+    # "이번 처분은" when the title names no 처분)
     eligible = [i for i in body
                 if not cands[i].leans and i not in leaned_on and introduced(i)
-                and not POINTS_BACK.search(cands[i].text)]
+                and not POINTS_BACK.search(cands[i].text)
+                and not _this_one_untitled(cands[i].text, title)]
     found = {
         i: [m for m in mentions(tokenize(cands[i].text))
             if not m.abbreviation and (m.kind == "name" or m.has_unit)]
@@ -99,7 +116,8 @@ def choose_cards(cands: Sequence[Candidate], body: Sequence[int], excerpt: Seque
                 shared += i in excerpt
     if len(taken) < 4:
         return _cards_with_pairs(cands, body, excerpt, values, sim, eligible, leaned_on,
-                                 introduced, covered_by=lambda ids: covered_any(ids))
+                                 introduced, covered_by=lambda ids: covered_any(ids),
+                                 title=title)
     per = min(sentences_per_card, len(taken) // 2 - 1)
     # two heads in reading order, each gathering the most alike of the rest
     heads = sorted(taken[:2], key=body.index)
@@ -114,7 +132,7 @@ def choose_cards(cands: Sequence[Candidate], body: Sequence[int], excerpt: Seque
 
 
 def _cards_with_pairs(cands, body, excerpt, values, sim, eligible, leaned_on, introduced, *,
-                      covered_by) -> list[tuple[list[int], int]]:
+                      covered_by, title: str = "") -> list[tuple[list[int], int]]:
     """Two cards when single sentences are too few: a sentence and the one that leans on it
     make a card of their own (a fact, then what follows from it), the rest pair up."""
     pairs = []
@@ -128,6 +146,8 @@ def _cards_with_pairs(cands, body, excerpt, values, sim, eligible, leaned_on, in
         if others or lean in leaned_on or not introduced(head) or not introduced(lean):
             continue
         if POINTS_BACK.search(cands[head].text) or head in excerpt or lean in excerpt:
+            continue
+        if _this_one_untitled(cands[head].text, title):
             continue
         pairs.append([head, lean])
     units = [[i] for i in eligible if i not in excerpt] + pairs
