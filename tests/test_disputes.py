@@ -61,3 +61,19 @@ def test_the_writer_attributes_both_and_lint_is_quiet() -> None:
     assert check_post(post, articles) == []
     result = lint_text(render_post(post)[1], sources=articles)
     assert [f for f in result.findings if f.severity == "error" or f.code == "SB604"] == []
+
+
+def test_two_kinds_of_one_noun_are_no_dispute() -> None:
+    # 소득계층 갈등 and 남녀·젠더 갈등 are both 갈등, and two different figures of a survey
+    a = replace(HANBIT, text=("한빛연구원 조사에서 국민들은 소득계층 갈등(77.3%), "
+                              "세대 갈등(71.5%) 순으로 심각하다고 답했다."))
+    b = replace(NURI, text=("한빛연구원 조사에서 국민들은 세대 갈등에 이어 '남녀·젠더 간 갈등'은 "
+                            "61.0%로 심각하다고 답했다."))
+    assert find_conflicts([_split(a), _split(b)]) == []
+
+
+def test_a_noun_said_more_fully_is_still_the_same_thing() -> None:
+    a = replace(HANBIT, text="한빛시장 화재의 피해액은 3억 원으로 집계됐다.")
+    b = replace(NURI, text="한빛시장 화재의 재산 피해액은 5억 원으로 집계됐다.")
+    (conflict,) = find_conflicts([_split(a), _split(b)])
+    assert {f.value for _, f in conflict.sides} == {"3억 원", "5억 원"}

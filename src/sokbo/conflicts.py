@@ -53,18 +53,35 @@ def _amount(number: str, scale: str | None) -> float:
 
 
 def _key_before(text: str, start: int) -> str:
-    """The noun right before a figure (its topic or subject), skipping fillers like 총/약."""
+    """The noun phrase right before a figure (its topic or subject), skipping fillers like
+    총/약, as written: "소득계층 갈등(77.3%)" counts 소득계층 갈등, not any 갈등 ("남녀·젠더
+    갈등(61.0%)" is another)."""
     from sokbo.korean.kiwi import tokenize
 
     # the sentence's own analysis (kept in the store), read up to the figure
     tokens = [t for t in tokenize(text) if t.start + t.len <= start]
-    for t in reversed(tokens):
-        if t.tag.startswith("J") or t.form in FILLER or t.tag in ("SP", "SS", "SSO", "SSC"):
-            continue
-        if t.tag in ("NNG", "NNP") and t.form not in FILLER:
-            return t.form
+    k = len(tokens) - 1
+    while k >= 0 and (tokens[k].tag.startswith("J") or tokens[k].form in FILLER
+                      or tokens[k].tag in ("SP", "SS", "SSO", "SSC")):
+        k -= 1
+    if k < 0 or tokens[k].tag not in ("NNG", "NNP"):
         return ""
-    return ""
+    end, first = tokens[k].start + tokens[k].len, k
+    # the nouns of its compound before it: spaced (소득계층 갈등), joined (남녀·젠더) or
+    # bound (젠더 간 갈등)
+    while first > 0 and (tokens[first - 1].tag in ("NNG", "NNP", "NNB")
+                         or (tokens[first - 1].form in ("·", "ㆍ") and first > 1
+                             and tokens[first - 2].tag in ("NNG", "NNP"))):
+        first -= 1
+    while tokens[first].tag == "NNB":  # a phrase opens on a noun, not on 간 or 등
+        first += 1
+    return text[tokens[first].start:end]
+
+
+def _same_thing(a: str, b: str) -> bool:
+    """Two figures' nouns name one thing: the same, or one says more of it (피해액 / 재산
+    피해액), never two different kinds (남녀·젠더 갈등 / 소득계층 갈등)."""
+    return a == b or a.endswith(" " + b) or b.endswith(" " + a)
 
 
 def figures(sentence: Sentence) -> list[Figure]:
@@ -100,7 +117,8 @@ def find_conflicts(articles: Sequence[Article]) -> list[Conflict]:
         for b, figs_b in per_article[i + 1 :]:
             for fa in figs_a:
                 for fb in figs_b:
-                    if (fa.key, fa.unit) != (fb.key, fb.unit) or fa.amount == fb.amount:
+                    if (fa.unit != fb.unit or not _same_thing(fa.key, fb.key)
+                            or fa.amount == fb.amount):
                         continue
                     if _alike(fa.sentence.text, fb.sentence.text) < SAME_CLAIM:
                         continue
