@@ -72,6 +72,15 @@ def test_resolve_outlet_order() -> None:
     assert resolve_outlet(("https://news.example/1",), None, ("해오름일보",)) is None
 
 
+def test_an_outlet_given_as_a_host_is_the_registrys_name() -> None:
+    # exports and archives give the site's host where a feed gives a name
+    assert resolve_outlet(("https://news.example/1",), "www.ytn.co.kr") == "YTN"
+    assert resolve_outlet(("https://news.example/1",), "biz.chosun.com") == "조선비즈"
+    # a host the registry does not know stays as given
+    assert resolve_outlet(("https://news.example/1",), "www.haeorum.example") == \
+        "www.haeorum.example"
+
+
 # A fictional page in the markup SBS's site uses (text written for this test).
 PAGE = """<!doctype html><html><head>
 <meta property="og:site_name" content="{site}">

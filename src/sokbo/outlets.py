@@ -22,6 +22,8 @@ __all__ = [
 
 DATA = Path(__file__).resolve().parent / "data" / "outlets.tsv"
 HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
+# an outlet given as a site's host ("www.ytn.co.kr", "biz.chosun.com")
+HOST_LIKE = re.compile(r"^(?:https?://)?[a-z0-9-]+(?:\.[a-z0-9-]+)+/?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +108,15 @@ def resolve_outlet(
     registry's outlet for any of ``urls``, else ``given`` as written, else a known site name;
     None when nothing says (the caller falls back to the page's own site name or host).
 
-    ``given`` is a feed's or a JSONL record's outlet ("SBS 뉴스" → "SBS"); a name the registry
-    does not know (a feed title, a user's own label) yields to the URL's registered outlet.
+    ``given`` is a feed's or a JSONL record's outlet ("SBS 뉴스" → "SBS", or a site's host as
+    exports give it: "www.ytn.co.kr" → "YTN"); a name the registry does not know (a feed title,
+    a user's own label) yields to the URL's registered outlet.
     """
     found = outlet_for_name(given)
     if found is None:
         found = next(filter(None, (outlet_for_url(u) for u in urls)), None)
+    if found is None and given and HOST_LIKE.match(given.strip()):
+        found = outlet_for_url(given.strip())  # an export's "www.ytn.co.kr" is YTN
     if found is not None:
         return found.name
     if given and given.strip():
