@@ -119,6 +119,16 @@ def test_schedule_plugs_and_chat_laughter_never_reach_a_post() -> None:
     assert [c.text for c in m.cands] == ["배우 한누리가 19일 방송된 누리쇼에 출연해 신작 영화를 소개했습니다."]
 
 
+def test_the_outlets_own_voice_never_reaches_a_post() -> None:
+    a = article("누리시 도하람 시장이 논란 뒤 처음으로 입장을 밝혔다.\n"
+                "그동안 외부 접촉을 피해왔었는데, 저희와 통화가 됐습니다.\n"
+                "도 시장은 \"저희 시청은 최선을 다했다\"고 말했다.\n", title="도하람 시장 입장")
+    _, m, _, _ = _material(a)
+    # "저희" is the outlet on its page and the blogger on a blog; quoted, it is the mayor's
+    assert not any("통화" in c.text for c in m.cands)
+    assert any("최선을 다했다" in c.text for c in m.cands)
+
+
 def test_transcript_speech_becomes_attributed_quotes_only() -> None:
     a = article(
         "진행 : 도하람 앵커\n"

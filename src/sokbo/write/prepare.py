@@ -103,6 +103,16 @@ PLUG = re.compile(r"매주\s?[월화수목금토일]{1,3}요일.{0,30}(?:방송|
 HELP_LINE = re.compile(r"(?:자살예방|생명의)\s?(?:상담)?전화|청소년\s?전화\s?1388|정신건강\s?위기")
 
 
+# the outlet speaking of itself ("…저희와 통화가 됐습니다", "본지 취재 결과"): on a blog it reads
+# as the blogger; quoted, it is somebody's words and stays
+OWN_VOICE = re.compile(r"(?<![가-힣])(?:저희|본지)(?:들)?(?:가|는|은|와|의|를|에게|에|도|만|측|쪽)?"
+                       r"(?=[\s.,]|$)")
+
+
+def _outlets_own_voice(text: str) -> bool:
+    return OWN_VOICE.search(_QUOTED.sub(" ", text)) is not None
+
+
 def _glued_headlines(text: str, tokens) -> bool:
     """Sub-headlines a page without line breaks glued to a sentence ("…의결 韓, 법원에 가처분
     신청할 듯 지선 … 국민의힘이 끝내 …"): a … outside quotes after words with no verb ending."""
@@ -241,7 +251,7 @@ def prepare_story(story: Story) -> Material:
             if s.id in quoted or s.id in templated
             or not (_fragment(toks) or _glued_headlines(s.text, toks)
                     or SOUND_BITE.search(s.text) or HELP_LINE.search(s.text)
-                    or PLUG.search(s.text))]
+                    or PLUG.search(s.text) or _outlets_own_voice(s.text))]
     formal = to_formal_many([s.text for _, _, s in keep])
     tokenize_many([t for t in formal if t])  # their edited endings in one Kiwi call
     cands: list[Candidate] = []
