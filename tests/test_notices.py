@@ -38,6 +38,7 @@ def test_the_notice_is_sokbos_own_in_the_provenance() -> None:
     post = _with_notice()
     (n,) = post.notices
     assert (n.source_id, n.role, n.template) == (SOKBO_SOURCE, "notice", "notice-suicide")
+    assert n.origin == SOKBO_SOURCE  # sokbo's words: no source sentence stands behind them
     assert check_sentence(n, {}) and not check_sentence(replace(n, text="다른 문구"), {})
     assert post_from_dict(post_to_dict(post)).notices == post.notices
     assert post.all_sentences()[-1] == n

@@ -90,8 +90,9 @@ SOKBO_SOURCE = "sokbo"
 class PostSentence:
     """A sentence of a post: the restyled text and the source sentence it came from.
 
-    ``origin`` is ``source`` (the writer restyled the source sentence) or ``reviewer`` (a person
-    rewrote it on the review page; the source sentence is then the one it replaced).
+    ``origin`` is ``source`` (the writer restyled the source sentence), ``reviewer`` (a person
+    rewrote it on the review page; the source sentence is then the one it replaced) or
+    ``sokbo`` (a fixed notice: sokbo's words, no source's).
     ``template`` is empty for a restyled source sentence (its ``slots`` then record any
     verified rewrite); otherwise it names the template the sentence was built from, every
     slot copied from a source and recorded, or a fixed notice (source ``SOKBO_SOURCE``).

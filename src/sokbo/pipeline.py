@@ -76,7 +76,8 @@ class PostResult:
         if self.post is not None:
             d["sentences"] = [
                 {"text": s.text, "role": s.role, "origin": s.origin, "source_id": s.source_id,
-                 "sentence_index": s.index, "source_url": urls.get(s.source_id)}
+                 "sentence_index": s.index, "source_url": urls.get(s.source_id),
+                 **({"template": s.template} if s.template else {})}
                 for s in self.post.all_sentences()
             ]
         return d

@@ -25,4 +25,4 @@ def unsafe_sentences(story) -> tuple[bool, dict[str, str]]:  # (Story) -> (about
 def notice(template: str) -> PostSentence:
     """A fixed notice as a post sentence, with sokbo itself as its source."""
     return PostSentence(text=NOTICES[template], source_id=SOKBO_SOURCE, index=-1, role="notice",
-                        template=template)
+                        origin=SOKBO_SOURCE, template=template)
