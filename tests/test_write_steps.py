@@ -37,7 +37,7 @@ BIKES = article(
     "김하늘 한빛시 교통국장은 20일 시청에서 이런 계획을 발표했다.\n"
     "김 국장은 \"시민 누구나 가까운 대여소에서 자전거를 빌릴 수 있게 하겠다\"고 말했다.\n"
     "새 자전거는 대여소 120곳에 나뉘어 배치된다.\n"
-    "이날 시의회도 관련 예산 25억 원을 통과시켰다.\n"
+    "이날 시의회는 관련 예산 25억 원을 통과시켰다.\n"
     "한편 1시간 이용권 요금은 1천 원으로 유지된다.\n"
     "이에 따라 시민 부담은 늘지 않는다.\n"
 )
@@ -67,10 +67,22 @@ def test_prepare_finds_what_each_sentence_leans_on() -> None:
     assert [p.key for p in kim.people] == ["김 국장"]
 
 
+def test_a_subject_with_do_leans_on_what_came_before() -> None:
+    a = article("누리마트는 족발을 반값에 내놨다.\n"
+                "미국산 냉동 LA갈비와 러시아산 대게도 절반 가까운 가격에 물량을 풀었다.\n"
+                "누리마트는 \"저희도 가격을 더 내리겠다\"고 밝혔다.\n", title="누리마트 반값 행사")
+    _, m, _, _ = _material(a)
+    crab = m.cands[_by_text(m, "미국산")]
+    # "대게도": the crab too, after the sentence that told of the first bargain
+    assert crab.opener == "도" and crab.previous == _by_text(m, "누리마트는 족발")
+    # a 도 inside a quote is the speaker's, not the sentence's subject
+    assert m.cands[_by_text(m, "누리마트는 \"")].opener is None
+
+
 def test_this_day_gets_a_standalone_wording_from_its_own_article() -> None:
     _, m, _, _ = _material(BIKES)
-    c = m.cands[_by_text(m, "이날 시의회도")]
-    assert c.this_day and c.standalone == "20일 시의회도 관련 예산 25억 원을 통과시켰습니다."
+    c = m.cands[_by_text(m, "이날 시의회는")]
+    assert c.this_day and c.standalone == "20일 시의회는 관련 예산 25억 원을 통과시켰습니다."
     (slot,) = c.standalone_slots
     assert (slot.name, slot.text, slot.original) == ("date", "20일", "이날")
     assert BIKES.sentences[slot.index].text.startswith("김하늘")  # the day was copied from it
@@ -422,11 +434,11 @@ def test_headings_do_not_share_a_main_noun() -> None:
 
 def test_polish_uses_the_standalone_wording_away_from_the_predecessor() -> None:
     _, m, _, _ = _material(BIKES)
-    i = _by_text(m, "이날 시의회도")
+    i = _by_text(m, "이날 시의회는")
     alone = post_sentences(m.cands, [i], "section")
-    assert alone[0].text.startswith("20일 시의회도")
+    assert alone[0].text.startswith("20일 시의회는")
     after = post_sentences(m.cands, [m.cands[i].previous, i], "section")
-    assert after[1].text.startswith("이날 시의회도")
+    assert after[1].text.startswith("이날 시의회는")
     plans = _by_text(m, "이에 따라")
     assert post_sentences(m.cands, [plans], "section") == []  # nothing it could stand on
 

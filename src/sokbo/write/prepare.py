@@ -275,7 +275,8 @@ def prepare_story(story: Story) -> Material:
                 text = _made(formal, text + ".")
                 slots.append(Slot("period", ".", s.source_id, s.index))
             c = Candidate(sentence=s, article=rank, text=text, slots=tuple(slots),
-                          opener=refer.opener(text) or refer.anaphor(text),
+                          opener=(refer.opener(text) or refer.anaphor(text)
+                                  or refer.additive(s.text, tokenize(s.text))),
                           people=refer.short_names(text),
                           elliptical=refer.elliptical(s.text, tokenize(s.text)))
             cut = refer.THIS_DAY.search(text)
@@ -291,7 +292,8 @@ def prepare_story(story: Story) -> Material:
                 c.text, meanwhile = stripped
                 made_from(text, c.text)
                 c.slots = (*slots, meanwhile)
-                c.opener = refer.opener(c.text) or refer.anaphor(c.text)
+                c.opener = (refer.opener(c.text) or refer.anaphor(c.text)
+                            or refer.additive(s.text, tokenize(s.text)))
         prev = f"{s.source_id}#{s.index - 1}"
         c.previous = where.get(prev)
         where[s.id] = len(cands)

@@ -129,6 +129,21 @@ def elliptical(text: str, tokens) -> bool:
     return True
 
 
+def additive(text: str, tokens) -> str | None:
+    """"…대게도 절반 가격에": a 도 on the sentence's first phrase (its subject or topic) says
+    "this one too", after the sentence that told of the first one; returns the phrase's 도."""
+    spans = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    for t in tokens:
+        if any(a <= t.start < b for a, b in spans):
+            continue
+        if t.tag == "JX" and t.form == "도":
+            return "도"
+        if t.tag in ("JKO", "JKB", "JKS", "EC", "ETM", "EF") or (
+                t.tag == "JX" and t.form in ("은", "는")):
+            return None
+    return None
+
+
 def this_day(text: str) -> bool:
     return THIS_DAY.search(text) is not None
 
