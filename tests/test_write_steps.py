@@ -402,6 +402,24 @@ def test_a_headline_question_stays_a_question_as_a_heading() -> None:
     assert headline_clauses(Story("s1", (a,))) == ["배후 사업가 구속?", "누리시 금고 털이 수사 속보"]
 
 
+@pytest.mark.parametrize(("headline", "clauses"), [
+    # somebody's words keep their marks: unmarked, the heading is the blog's own claim
+    ("\"곰 잘못 아니다\"…누리시 반달곰 사살 놓고 찬반논쟁",
+     ["\"곰 잘못 아니다\"", "누리시 반달곰 사살 놓고 찬반논쟁"]),
+    ("누리시 버스 종일 불통…시 “상황 지켜볼 것”", ["누리시 버스 종일 불통", "시 “상황 지켜볼 것”"]),
+    # a quote split by the headline's … is quoted in each part, its comma kept
+    ("도하람 \"어떤 변명도 안 통할 것 알아...잠적은 아냐\"",
+     ["도하람 \"어떤 변명도 안 통할 것 알아\"", "\"잠적은 아냐\""]),
+    ("“아가야, 미안해”…부활절 버려진 신생아", ["“아가야, 미안해”", "부활절 버려진 신생아"]),
+    # one quoted word is a label: its marks go, spaced off what follows
+    ("누리시·도로과, 서로 떠넘기기 '빈축'", ["누리시·도로과 서로 떠넘기기 빈축"]),
+])
+def test_headline_clauses_keep_the_marks_of_quoted_words(headline: str,
+                                                         clauses: list[str]) -> None:
+    a = article("누리시가 새 버스 노선을 열었다.\n", title=headline)
+    assert headline_clauses(Story("s1", (a,))) == clauses
+
+
 @pytest.mark.parametrize(("text", "kept"), [
     ("누리농산은 생산품을 일본·중국 등지로 수출을 계획하고 있습니다.", "일본·중국 등지로 수출"),
     ("도하람은 예방접종 핑계로 장인어른 접견을 가려고 했습니다.", "예방접종 핑계로 장인어른 접견"),

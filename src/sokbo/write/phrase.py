@@ -137,18 +137,57 @@ def _content_terms(text: str) -> list[str]:
     return [t.form for t in tokenize(text) if t.tag in CONTENT]
 
 
+PAIRED_QUOTE = re.compile(r"\"([^\"]*)\"|“([^”]*)”|'([^']*)'|‘([^’]*)’|「([^」]*)」|『([^』]*)』")
+
+
+# a particle after a kept quote, spaced off it by speech_marks
+QUOTE_PARTICLE = re.compile(r"([\"”’'』」])\s+(도|에|은|는|이|가|을|를|의|와|과|로|으로|에서|에게|"
+                            r"라고|이라고|라며|이라며)(?=[\s,.]|$)")
+
+
+def speech_marks(text: str) -> str:
+    """Quote marks around somebody's words kept, around a single word dropped, and any left
+    unpaired (a clause split inside a quote) dropped: as a heading, "곰 잘못 아니다" without
+    its marks is the blog's own claim; '배후' is only a label."""
+    def one(m: re.Match) -> str:  # spaced off: "시“계획대로 추진”" is no one word
+        inner = next(g for g in m.groups() if g is not None)
+        return f" {m.group(0) if ' ' in inner.strip() else inner} "
+
+    text = PAIRED_QUOTE.sub(one, text)
+    kept = [(m.start(), m.end()) for m in PAIRED_QUOTE.finditer(text)]
+    text = "".join(" " if QUOTE_MARKS.match(ch) and not any(a <= i < b for a, b in kept)
+                   else ch for i, ch in enumerate(text))
+    return QUOTE_PARTICLE.sub(r"\1\2", text)  # "‘보완수사권 폐지’도", not "…’ 도"
+
+
+def _commas_outside_quotes(text: str) -> str:
+    """A headline's commas go, but a quote's words stay as said ("“아가야, 미안해”")."""
+    kept = [(m.start(), m.end()) for m in PAIRED_QUOTE.finditer(text)]
+    return "".join(" " if ch == "," and not any(a <= i < b for a, b in kept) else ch
+                   for i, ch in enumerate(text))
+
+
+def _close_at_splits(m: re.Match) -> str:
+    """A quote the headline splits ("…알아...잠적은 아냐"): each part quoted on its own."""
+    quote = m.group(0)
+    return quote[0] + CLAUSE_SPLIT.sub(lambda x: quote[-1] + x.group(0) + quote[0],
+                                       quote[1:-1]) + quote[-1]
+
+
 def headline_clauses(story: Story) -> list[str]:
-    """The clauses of every headline: tags and quote marks dropped, split at … and ·; a
-    question keeps its mark ("'배후' 자산가 구속?…" gives "배후 자산가 구속?", not an arrest
-    that has not happened)."""
+    """The clauses of every headline: tags dropped, split at … and ·; quote marks kept
+    around somebody's words only (:func:`speech_marks`); a question keeps its mark ("'배후'
+    자산가 구속?…" gives "배후 자산가 구속?", not an arrest that has not happened)."""
     out: list[str] = []
     for a in story.articles:
-        title = TAG.sub("", a.title)
+        title = PAIRED_QUOTE.sub(_close_at_splits, TAG.sub("", a.title))
         for clause in CLAUSE_SPLIT.split(title):
-            clause = QUOTE_MARKS.sub(" ", clause).replace(",", " ").strip(" .!")
+            clause = _commas_outside_quotes(speech_marks(clause)).strip(" .!")
             asks = clause.endswith(("?", "？"))
             clause = re.sub(r"\s+", " ", clause.rstrip("?？ .!")) + ("?" if asks else "")
-            if HEADING_MIN <= len(clause) <= HEADING_MAX and clause not in out:
+            # the marks kept around somebody's words are no part of a heading's length
+            if (HEADING_MIN <= len(QUOTE_MARKS.sub("", clause)) <= HEADING_MAX
+                    and clause not in out):
                 out.append(clause)
     return out
 
@@ -310,9 +349,9 @@ class Phraser:
         self.clauses = headline_clauses(story)
         self.subheads = [
             c for s in subheads
-            for c in (" ".join(QUOTE_MARKS.sub(" ", x).split()).strip(" .,")
+            for c in (" ".join(speech_marks(x).split()).strip(" .,")
                       for x in CLAUSE_SPLIT.split(s))
-            if HEADING_MIN <= len(c) <= HEADING_MAX
+            if HEADING_MIN <= len(QUOTE_MARKS.sub("", c)) <= HEADING_MAX
         ]
         # how distinctive a word is for each section: in it, and rare in the others
         self.section_terms = [Counter(t for i in sec for t in _content_terms(said(cands[i])))
