@@ -382,6 +382,10 @@ def test_runs_never_cut_before_a_verb_that_undoes_them(text: str, never: str) ->
     ("누리 구단은 올해 계약 진행도 과거에 비해 더뎠습니다.", "과거"),
     # a list's bullet inside the sentence
     ("누리시는 시의 설명대로 △대형버스 주차를 둔치주차장으로 옮깁니다.", "△대형버스 주차를 둔치주차장"),
+    # somebody's view or suspicion, not the sentence's statement
+    ("지역사회에서는 이 사건이 이웃 남성의 인종 차별에서 비롯된 것이라는 목소리가 힘을 얻었습니다.",
+     "인종 차별"),
+    ("도하람 의원이 누리건설에서 뇌물을 받았다는 의혹이 제기됐습니다.", "누리건설"),
 ])
 def test_runs_never_leave_a_modifier_without_its_verb(text: str, never: str) -> None:
     assert not any(p.endswith(never) for p, _, _ in runs(text))

@@ -140,6 +140,11 @@ def _content_terms(text: str) -> list[str]:
 PAIRED_QUOTE = re.compile(r"\"([^\"]*)\"|“([^”]*)”|'([^']*)'|‘([^’]*)’|「([^」]*)」|『([^』]*)』")
 
 
+# what somebody else says or suspects, said after the words it holds: a heading of them
+# would state it as fact ("…이라는 목소리가 힘을 얻으면서", "…했다는 의혹이 제기")
+HEARSAY = re.compile(r"(?:(?!(?:고|며|지만|는데|면서|으나)\s)[^.?!,]){0,30}?(?:라는|다는|란|단)\s"
+                     r"(?:목소리|주장|의혹|지적|비판|우려|관측|"
+                     r"분석|전망|평가|소문|얘기|말|설|추측|의견|비난|논란)(?![가-힣]{2})")
 # a particle after a kept quote, spaced off it by speech_marks
 QUOTE_PARTICLE = re.compile(r"([\"”’'』」])\s+(도|에|은|는|이|가|을|를|의|와|과|로|으로|에서|에게|"
                             r"라고|이라고|라며|이라며)(?=[\s,.]|$)")
@@ -291,6 +296,8 @@ def _runs(text: str) -> list[tuple[str, int, int]]:
         if b + 1 < len(ws) and not _closes_clause(ws[b + 1], ws[b + 2] if b + 2 < len(ws)
                                                   else None):
             continue  # the noun is inside a longer phrase ("처음 | 생긴 이후", "이번 | 회담에서")
+        if HEARSAY.match(text, last.end):
+            continue  # "…인종 차별에서 비롯된 것이라는 목소리가": somebody's view, not a fact
         for a in range(b, -1, -1):
             first = ws[a]
             if a != b and (any(t in ("EC", "EF") for t in first.tags)
