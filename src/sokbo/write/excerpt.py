@@ -8,6 +8,7 @@ leans on them, needs the person they introduce, or the sections would be left to
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from sokbo.write.prepare import Candidate
@@ -191,18 +192,27 @@ def _opening_phrase(text: str) -> str:
 
 def _introduces_an_opening(cands: Sequence[Candidate], body: Sequence[int], i: int,
                            kept: Sequence[int]) -> bool:
-    """Whether a later body sentence opens on what only ``i`` says before it: sbs_03's
+    """Whether a later body sentence opens on what only ``i`` says before it, or names a term
+    only ``i`` introduces (sbs_15's '권역외상센터'): sbs_03's
     "정상회담이 끝난 뒤에는 …" takes the summit as known from "26일에는 백악관에서 …
     정상회담을 엽니다"; withheld from the sections, the summit goes unsaid before it."""
+    # the words it introduces as a term, in quote marks ("'권역외상센터' 설립이 예고되며")
+    terms = [t for t in TERM.findall(cands[i].text) if t.strip()]
     for j in kept:
         if body.index(j) < body.index(i) or cands[j].article != cands[i].article:
             continue
         opening = _opening_phrase(cands[j].text)
-        if not opening or opening not in cands[i].text:
-            continue
-        if not any(opening in cands[k].text for k in kept if body.index(k) < body.index(j)):
+        wanted = [t for t in terms if t in cands[j].text]
+        if opening and opening in cands[i].text:
+            wanted.append(opening)
+        earlier = [cands[k].text for k in kept if body.index(k) < body.index(j)]
+        if any(not any(w in e for e in earlier) for w in wanted):
             return True
     return False
+
+
+# a term set in quote marks where the article introduces it
+TERM = re.compile(r"['‘]([^'’\s][^'’]{1,20})['’]")
 
 
 def said_with(cands: Sequence[Candidate], a: int, b: int) -> bool:
