@@ -251,6 +251,23 @@ def test_collapsed_print_article_starts_its_sentences_after_the_byline() -> None
     ]
 
 
+def test_collapsed_caption_and_its_credit_are_no_sentences() -> None:
+    # a photo caption and its photographer's credit, glued onto the lead by a collapsed body
+    text = ("도하람 누리시장이 12일 시청에서 기자회견을 하고 있다. ⓒ 한누리 \"예산은 충분하다\"고 "
+            "주장해 온 도하람 누리시장이 12일 추경 예산안을 발표했다. 시는 예산안을 시의회에 낸다. "
+            "추경 규모는 1천200억 원으로 지난해보다 300억 원 늘었다. 시는 이 가운데 절반을 소상공인 "
+            "지원에 쓴다. 나머지는 도로 정비와 공공자전거 확충에 들어간다. 시의회는 다음 주부터 "
+            "예산안 심사에 들어간다. 시의회 관계자는 심사 일정을 앞당길 수 있다고 말했다. 상인회는 "
+            "환영한다는 입장을 냈다. 시는 다음 달 첫 집행에 들어간다. ⓒ 누리일보 무단전재 및 재배포 금지")
+    sentences = [s.text for s in article_sentences(clean_text(text), "a1")]
+    # the caption before its credit is no sentence of the story, the credit no word of the lead
+    assert sentences[:2] == [
+        "\"예산은 충분하다\"고 주장해 온 도하람 누리시장이 12일 추경 예산안을 발표했다.",
+        "시는 예산안을 시의회에 낸다.",
+    ]
+    assert not any("한누리" in s or "ⓒ" in s for s in sentences)
+
+
 def test_sentence_split_fixes_quoted_names_and_quoted_titles() -> None:
     text = ("누리병원은 이 제도를 10년째 운영하고 있다. ‘하람’은 이곳에 맡겨진 세 번째 아기다.\n"
             "시는 누리집 내 '바로 알려드립니다' 코너에서 사실을 알린다고 밝혔다.")

@@ -63,10 +63,15 @@ BRACKET_BYLINE = re.compile(
 # collapsed body glues its sub-headlines to the lead before the byline ("…등 정책 불확실성
 # 변수 [누리팩트ㅣ한누리 기자] 정부와 …"). A programme's name may go before a script marker
 # ("…했습니다. [누리뉴스]◀ 앵커 ▶"). Kept in the text; skipped at a sentence's start.
+# a photographer's credit ending a caption: "…홍보하고 있다. ⓒ 유성호 "윤석열 무죄"를 …"
+PHOTO_CREDIT = r"[ⓒ©]\s?[가-힣]{2,4}(?:\s?기자)?(?=\s|$)(?!\s*무단)\s*"
+# a copyright holder left before the notice a long line loses: "… ⓒ 누리일보", "(c) 누리뉴스"
+TRAILING_COPYRIGHT = re.compile(r"\s*(?:저작권자\s*)?[(\[<]?\s*(?:[ⓒ©]|\(c\))[^.!?]{0,30}$",
+                                re.IGNORECASE)
 TURN_BREAK = re.compile(
     rf"{_PROGRAMME}(?:\[\s*(?:앵커|기자|리포트)(?:\s*멘트)?\s*\]|{_MBC_MARK}"
     r"|【\s*(?:앵커|기자|리포트)(?:\s*멘트)?\s*】|<\s*(?:앵커|기자|리포트)(?:\s*멘트)?\s*>)|"
-    + BRACKET_BYLINE.pattern
+    + BRACKET_BYLINE.pattern + "|" + PHOTO_CREDIT
 )
 # a reporter line at the end: "김서연 기자 sykim@…" or just "김서연 기자"
 REPORTER_LINE = re.compile(
@@ -241,6 +246,7 @@ LEADING_MARKS = (
     NEWSROOM_LABEL,  # 앵커:
     MARKER,  # <질문 6>
     re.compile(r"^\s*" + BRACKET_BYLINE.pattern),  # [누리스포츠 한누리 기자]
+    re.compile(r"^\s*" + PHOTO_CREDIT),  # ⓒ 한누리 (a caption's credit, collapsed onto the text)
     DASH_BULLET,  # - 누리시 인구 5년째 증가
     ENUMERATOR,  # 2. (an item of a news round-up)
     ANSWER_OPENER,  # 네, (the reporter answering the anchor)
@@ -295,7 +301,8 @@ def clean_line(line: str) -> str:
     if len(line) > LONG_LINE:
         m = BOILERPLATE.search(line)
         if m and m.start() > len(line) // 2:
-            line = line[: m.start()].rstrip(" [<(")
+            # with the notice goes the credit before it ("… ⓒ 누리일보 무단전재 …")
+            line = TRAILING_COPYRIGHT.sub("", line[: m.start()]).rstrip(" [<(")
     return re.sub(r" {2,}", " ", line).strip()
 
 

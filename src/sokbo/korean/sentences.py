@@ -12,7 +12,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sokbo.korean.clean import TRAILING_HANJA, TURN_BREAK, sentence_core
+from sokbo.korean.clean import PHOTO_CREDIT, TRAILING_HANJA, TURN_BREAK, sentence_core
 from sokbo.korean.kiwi import Morph, get_kiwi, pack_analyses
 from sokbo.models import Sentence
 
@@ -156,8 +156,10 @@ def _spans(text: str, keep_tokens: bool = True) -> tuple[list[tuple[int, int]], 
         spans.extend(line_spans)
     spans = _move_trailing_hanja(text, spans)
     spans = _move_trailing_quoted(text, spans)
-    if "[" in text or "◀" in text or "【" in text or "<" in text:
+    if any(ch in text for ch in "[◀【<ⓒ©"):  # the marks TURN_BREAK finds open so
         spans = _cut_at_marks(text, spans)
+    if "ⓒ" in text or "©" in text:
+        spans = _drop_credited_captions(text, spans)
     return [_tight(text, a, b) for a, b in spans if text[a:b].strip()], tokens
 
 
@@ -173,6 +175,26 @@ def _cut_at_marks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
     cuts = sorted(x for x in starts if not any(a < x < b for a, b in marks))
     end = max(spans[-1][1], marks[-1][1])
     return [(a, b) for a, b in zip(cuts, [*cuts[1:], end], strict=True) if a < b]
+
+
+# a photo caption's tense ("…를 홍보하고 있다.") or its title mark ("▲")
+CAPTION_LIKE = re.compile(r"고\s?있(?:다|습니다)\.?\s*$|▲")
+
+
+def _drop_credited_captions(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans without the photo captions a collapsed body keeps before their credit: "…
+    다큐멘터리를 홍보하고 있다. ⓒ 유성호 "윤석열 무죄"를 …". A caption (a scene told as it
+    goes on, -고 있다, or under a ▲ title) told as the story's lead would outweigh the lead."""
+    credits = [m.start() for m in re.finditer(PHOTO_CREDIT, text)]
+    if not credits:
+        return spans
+    out = []
+    for a, b in spans:
+        ends_at_credit = any(text[b:c].strip() == "" for c in credits if c >= b)
+        if ends_at_credit and CAPTION_LIKE.search(text[a:b]):
+            continue
+        out.append((a, b))
+    return out
 
 
 def _tight(text: str, a: int, b: int) -> tuple[int, int]:
