@@ -155,6 +155,23 @@ def test_a_person_is_introduced_by_a_later_sentence_when_the_first_cannot_be_use
     assert "한 모 씨" in said[first], said  # he is introduced where he first appears
 
 
+def test_a_full_name_with_ssi_introduces_the_short_form() -> None:
+    # "한누리(누리대 강사)씨" introduces "한씨": the sentences about 한씨 can be told
+    text = (
+        "\"누리시 선거는 무효\"를 주장해 온 한누리(누리대 강사)씨가 12일 오전 누리경찰서에 출석했다.\n"
+        # the first 한씨 says the lead again: left out, it cannot be what introduces him
+        "한씨는 12일 오전 누리경찰서에 출석했다.\n"
+        "한씨는 명예훼손 혐의로 조사를 받는다.\n"
+        "한씨가 경찰에 소환된 건 이번이 처음이다.\n"
+        "한씨는 출석에 앞서 \"선거 결과를 인정할 수 없다\"고 말했다.\n"
+        "경찰은 한씨를 상대로 발언 경위를 조사할 계획이다.\n"
+    )
+    article = article_from_text(text, title="한누리씨 경찰 출석", source="ssi")
+    post = write_post(Story(id="s-ssi", articles=(article,)), WriterOptions())
+    said = [s.text for s in post.all_sentences() if s.role != "excerpt"]
+    assert sum("한씨" in t for t in said) >= 2, said
+
+
 @pytest.mark.parametrize("title", ["a/b/../c", "제목\x00널", "  ", "가" * 100])
 def test_slug_is_file_system_safe(title: str) -> None:
     slug = make_slug(title, "s123")

@@ -156,8 +156,10 @@ def _introduction(m: Material, i: int, introductions: dict[int, int | None]) -> 
         texts = [s.text for s in article.sentences if s.index < c.sentence.index]
         if anonymous(person):
             label = person.key.split(" ")[0]
-            first = re.compile(rf"(?<![가-힣A-Za-z]){re.escape(label)}\s?(?:모\s?)?씨")
-            full = re.compile(rf"(?<![가-힣A-Za-z]){re.escape(label)}\s?모\s?씨")
+            # 유 모 씨, or the full name: 전한길씨, 전한길(전직 한국사 강사)씨
+            named = rf"{re.escape(label)}(?:\s?모|[가-힣]{{1,2}}(?:\([^()]{{0,20}}\))?)\s?씨"
+            first = re.compile(rf"(?<![가-힣A-Za-z])(?:{re.escape(label)}\s?씨|{named})")
+            full = re.compile(rf"(?<![가-힣A-Za-z]){named}")
         else:
             name = full_name_for(person, texts)
             if not name:
