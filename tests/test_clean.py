@@ -268,6 +268,14 @@ def test_collapsed_caption_and_its_credit_are_no_sentences() -> None:
     assert not any("한누리" in s or "ⓒ" in s for s in sentences)
 
 
+def test_a_short_collapsed_body_loses_its_footer_not_itself() -> None:
+    # a three-sentence brief in one line (a JSONL record) with the outlet's notice at its end
+    brief = ("누리시가 12일 추경 예산안을 발표했다. 시는 예산안을 다음 주 시의회에 낸다. "
+             "시의회는 이달 안에 심사를 마칠 계획이다. ⓒ 누리일보 무단전재 및 재배포 금지")
+    assert clean_text(brief) == brief[: brief.index(" ⓒ")]
+    assert clean_text("저작권자 © 누리일보 무단전재 및 재배포 금지") == ""
+
+
 def test_sentence_split_fixes_quoted_names_and_quoted_titles() -> None:
     text = ("누리병원은 이 제도를 10년째 운영하고 있다. ‘하람’은 이곳에 맡겨진 세 번째 아기다.\n"
             "시는 누리집 내 '바로 알려드립니다' 코너에서 사실을 알린다고 밝혔다.")

@@ -65,6 +65,8 @@ BRACKET_BYLINE = re.compile(
 # ("…했습니다. [누리뉴스]◀ 앵커 ▶"). Kept in the text; skipped at a sentence's start.
 # a photographer's credit ending a caption: "…홍보하고 있다. ⓒ 유성호 "윤석열 무죄"를 …"
 PHOTO_CREDIT = r"[ⓒ©]\s?[가-힣]{2,4}(?:\s?기자)?(?=\s|$)(?!\s*무단)\s*"
+# a finished sentence of some length before a notice: the line is a body with a footer
+SENTENCE_BEFORE = re.compile(r"[가-힣]{2}[^.!?]{18,}?[가-힣][.!?](?=\s)")
 # a copyright holder left before the notice a long line loses: "… ⓒ 누리일보", "(c) 누리뉴스"
 TRAILING_COPYRIGHT = re.compile(r"\s*(?:저작권자\s*)?[(\[<]?\s*(?:[ⓒ©]|\(c\))[^.!?]{0,30}$",
                                 re.IGNORECASE)
@@ -298,11 +300,13 @@ def clean_line(line: str) -> str:
     if "사진" in line or "그래픽" in line:  # the words both patterns need (long lines are slow)
         line = INLINE_PHOTO.sub("", line)
         line = PHOTO_IN_PARENS.sub("", line)
-    if len(line) > LONG_LINE:
-        m = BOILERPLATE.search(line)
-        if m and m.start() > len(line) // 2:
-            # with the notice goes the credit before it ("… ⓒ 누리일보 무단전재 …")
-            line = TRAILING_COPYRIGHT.sub("", line[: m.start()]).rstrip(" [<(")
+    m = BOILERPLATE.search(line)
+    if m and (len(line) > LONG_LINE and m.start() > len(line) // 2
+              or SENTENCE_BEFORE.search(line, 0, m.start())):
+        # a collapsed body's footer goes, the body stays (a short one too: a brief of three
+        # sentences and "무단전재 및 재배포 금지" was dropped whole); with the notice goes the
+        # credit before it ("… ⓒ 누리일보 무단전재 …")
+        line = TRAILING_COPYRIGHT.sub("", line[: m.start()]).rstrip(" [<(")
     return re.sub(r" {2,}", " ", line).strip()
 
 
