@@ -118,6 +118,13 @@ def test_trial_and_appeal_sentences_are_two_claims() -> None:
     assert is_same_claim(0.8, figures_of(first), figures_of(appeal))
 
 
+def _body_of(text: str, title: str) -> list[str]:
+    """The body sentences (cards and sections) of the post written from one article."""
+    article = article_from_text(text, title=title, source="one")
+    post = write_post(Story(id="s-one", articles=(article,)), WriterOptions())
+    return [s.text for s in post.all_sentences() if s.role != "excerpt"]
+
+
 def test_post_tells_the_appeal_after_the_first_trial() -> None:
     text = (
         "누리시 상가 화재 사건의 항소심 결론이 나왔다.\n"
@@ -127,9 +134,7 @@ def test_post_tells_the_appeal_after_the_first_trial() -> None:
         "재판부는 두 사람이 피해 상인들과 합의한 점을 감형 이유로 들었다.\n"
         "검사와 피고인 모두 상고하지 않아 판결은 확정됐다.\n"
     )
-    article = article_from_text(text, title="누리시 상가 방화범 항소심서 감형", source="appeal")
-    post = write_post(Story(id="s-appeal", articles=(article,)), WriterOptions())
-    said = " ".join(s.text for s in post.all_sentences() if s.role != "excerpt")
+    said = " ".join(_body_of(text, "누리시 상가 방화범 항소심서 감형"))
     assert "3년 6개월로" in said and "4년 6개월" in said
 
 
@@ -145,11 +150,7 @@ def test_a_person_is_introduced_by_a_later_sentence_when_the_first_cannot_be_use
         "한 씨의 구속 여부는 이르면 오늘 밤 결정됩니다.\n"
         "한편 누리시는 시내 금고 보관 업체 12곳에 대한 긴급 안전 점검에 나섰습니다.\n"
     )
-    article = article_from_text(text, title="'배후' 사업가 구속 갈림길…누리시 금고 털이 수사 속보",
-                                source="later-intro")
-    post = write_post(Story(id="s-intro", articles=(article,)), WriterOptions())
-    body = [s for s in post.all_sentences() if s.role != "excerpt"]
-    said = [s.text for s in body]
+    said = _body_of(text, "'배후' 사업가 구속 갈림길…누리시 금고 털이 수사 속보")
     assert any("한 씨" in t for t in said), said
     first = next(k for k, t in enumerate(said) if "한 " in t and "씨" in t)
     assert "한 모 씨" in said[first], said  # he is introduced where he first appears
@@ -166,9 +167,7 @@ def test_a_full_name_with_ssi_introduces_the_short_form() -> None:
         "한씨는 출석에 앞서 \"선거 결과를 인정할 수 없다\"고 말했다.\n"
         "경찰은 한씨를 상대로 발언 경위를 조사할 계획이다.\n"
     )
-    article = article_from_text(text, title="한누리씨 경찰 출석", source="ssi")
-    post = write_post(Story(id="s-ssi", articles=(article,)), WriterOptions())
-    said = [s.text for s in post.all_sentences() if s.role != "excerpt"]
+    said = _body_of(text, "한누리씨 경찰 출석")
     assert sum("한씨" in t for t in said) >= 2, said
 
 

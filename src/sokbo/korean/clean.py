@@ -57,19 +57,15 @@ BRACKET_BYLINE = re.compile(
     r"(?:[가-힣]{2,4}\s+){0,2}[가-힣]{2,4}\s*(?:선임기자|객원기자|기자|특파원|통신원)"
     r"(?:\s*[/·,]\s*[가-힣]{2,4}\s*(?:기자|특파원))*\s*\]\s*"  # "[한누리 기자 / 도하람 기자]"
 )
-# where a sentence starts whatever Kiwi says: a script marker or a byline box inside a paragraph.
+# a photographer's credit ending a caption: "…홍보하고 있다. ⓒ 유성호 "윤석열 무죄"를 …"
+PHOTO_CREDIT = r"[ⓒ©]\s?[가-힣]{2,4}(?:\s?기자)?(?=\s|$)(?!\s*무단)\s*"
+# where a sentence starts whatever Kiwi says: a script marker, a byline box or a photo credit
+# inside a paragraph.
 # A transcript whose line breaks were collapsed (JSONL, archives) keeps its turns only as
 # marks ("…주목되는데요. [기자] 네, 오늘 …", "…[누리뉴스]◀ 앵커 ▶ 누리시가 …"), and a
 # collapsed body glues its sub-headlines to the lead before the byline ("…등 정책 불확실성
 # 변수 [누리팩트ㅣ한누리 기자] 정부와 …"). A programme's name may go before a script marker
 # ("…했습니다. [누리뉴스]◀ 앵커 ▶"). Kept in the text; skipped at a sentence's start.
-# a photographer's credit ending a caption: "…홍보하고 있다. ⓒ 유성호 "윤석열 무죄"를 …"
-PHOTO_CREDIT = r"[ⓒ©]\s?[가-힣]{2,4}(?:\s?기자)?(?=\s|$)(?!\s*무단)\s*"
-# a finished sentence of some length before a notice: the line is a body with a footer
-SENTENCE_BEFORE = re.compile(r"[가-힣]{2}[^.!?]{18,}?[가-힣][.!?](?=\s)")
-# a copyright holder left before the notice a long line loses: "… ⓒ 누리일보", "(c) 누리뉴스"
-TRAILING_COPYRIGHT = re.compile(r"\s*(?:저작권자\s*)?[(\[<]?\s*(?:[ⓒ©]|\(c\))[^.!?]{0,30}$",
-                                re.IGNORECASE)
 TURN_BREAK = re.compile(
     rf"{_PROGRAMME}(?:\[\s*(?:앵커|기자|리포트)(?:\s*멘트)?\s*\]|{_MBC_MARK}"
     r"|【\s*(?:앵커|기자|리포트)(?:\s*멘트)?\s*】|<\s*(?:앵커|기자|리포트)(?:\s*멘트)?\s*>)|"
@@ -85,6 +81,11 @@ BOILERPLATE = re.compile(
     r"|^\s*[<\[(]?\s*ⓒ|^\s*©|제보는\s*카카오톡|구독하기|기사\s*제보|뉴스\s*제보)",
     re.IGNORECASE,
 )
+# a finished sentence of some length before a notice: the line is a body with a footer
+SENTENCE_BEFORE = re.compile(r"[가-힣]{2}[^.!?]{18,}?[가-힣][.!?](?=\s)")
+# a copyright holder left before the notice a long line loses: "… ⓒ 누리일보", "(c) 누리뉴스"
+TRAILING_COPYRIGHT = re.compile(r"\s*(?:저작권자\s*)?[(\[<]?\s*(?:[ⓒ©]|\(c\))[^.!?]{0,30}$",
+                                re.IGNORECASE)
 # 입력 2026.11.21 10:15 | 수정 …, 송고시간 …, 기사입력 …
 TIMESTAMP_LINE = re.compile(r"^\s*(입력|수정|송고시간|기사입력|최종수정|업데이트)\s*[:：]?\s*\d{4}")
 CAPTION = re.compile(

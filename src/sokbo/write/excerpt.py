@@ -190,12 +190,16 @@ def _opening_phrase(text: str) -> str:
     return text[start:end] if start is not None and end - start > 1 else ""
 
 
+# a term set in quote marks where the article introduces it
+TERM = re.compile(r"['‘]([^'’\s][^'’]{1,20})['’]")
+
+
 def _introduces_an_opening(cands: Sequence[Candidate], body: Sequence[int], i: int,
                            kept: Sequence[int]) -> bool:
     """Whether a later body sentence opens on what only ``i`` says before it, or names a term
-    only ``i`` introduces (sbs_15's '권역외상센터'): sbs_03's
-    "정상회담이 끝난 뒤에는 …" takes the summit as known from "26일에는 백악관에서 …
-    정상회담을 엽니다"; withheld from the sections, the summit goes unsaid before it."""
+    only ``i`` introduces: sbs_03's "정상회담이 끝난 뒤에는 …" takes the summit as known from
+    "26일에는 백악관에서 … 정상회담을 엽니다", and sbs_15's "…권역외상센터를 둘러싼…" the
+    '권역외상센터' introduced before it; withheld from the sections, they go unsaid first."""
     # the words it introduces as a term, in quote marks ("'권역외상센터' 설립이 예고되며")
     terms = [t for t in TERM.findall(cands[i].text) if t.strip()]
     for j in kept:
@@ -210,9 +214,6 @@ def _introduces_an_opening(cands: Sequence[Candidate], body: Sequence[int], i: i
             return True
     return False
 
-
-# a term set in quote marks where the article introduces it
-TERM = re.compile(r"['‘]([^'’\s][^'’]{1,20})['’]")
 
 
 def said_with(cands: Sequence[Candidate], a: int, b: int) -> bool:

@@ -28,7 +28,9 @@ def _this_one_untitled(text: str, title: str) -> bool:
     from sokbo.korean.kiwi import tokenize
 
     for m in THIS_ONE.finditer(text):
-        noun = next((t.form for t in tokenize(text[m.end():]) if t.tag in ("NNG", "NNP")), "")
+        # the sentence's own analysis, read from the word after 이번
+        noun = next((t.form for t in tokenize(text)
+                     if t.start >= m.end() and t.tag in ("NNG", "NNP")), "")
         if noun and noun not in title:
             return True
     return False

@@ -137,6 +137,7 @@ def _content_terms(text: str) -> list[str]:
     return [t.form for t in tokenize(text) if t.tag in CONTENT]
 
 
+COMMA = re.compile(",")
 PAIRED_QUOTE = re.compile(r"\"([^\"]*)\"|“([^”]*)”|'([^']*)'|‘([^’]*)’|「([^」]*)」|『([^』]*)』")
 
 
@@ -158,17 +159,15 @@ def speech_marks(text: str) -> str:
         inner = next(g for g in m.groups() if g is not None)
         return f" {m.group(0) if ' ' in inner.strip() else inner} "
 
-    text = PAIRED_QUOTE.sub(one, text)
-    kept = [(m.start(), m.end()) for m in PAIRED_QUOTE.finditer(text)]
-    text = "".join(" " if QUOTE_MARKS.match(ch) and not any(a <= i < b for a, b in kept)
-                   else ch for i, ch in enumerate(text))
+    text = _blank_outside_quotes(PAIRED_QUOTE.sub(one, text), QUOTE_MARKS)
     return QUOTE_PARTICLE.sub(r"\1\2", text)  # "‘보완수사권 폐지’도", not "…’ 도"
 
 
-def _commas_outside_quotes(text: str) -> str:
-    """A headline's commas go, but a quote's words stay as said ("“아가야, 미안해”")."""
+def _blank_outside_quotes(text: str, chars: re.Pattern) -> str:
+    """``text`` with each character ``chars`` matches made a space, but inside paired quote
+    marks: a headline's commas go, a quote's words stay as said ("“아가야, 미안해”")."""
     kept = [(m.start(), m.end()) for m in PAIRED_QUOTE.finditer(text)]
-    return "".join(" " if ch == "," and not any(a <= i < b for a, b in kept) else ch
+    return "".join(" " if chars.match(ch) and not any(a <= i < b for a, b in kept) else ch
                    for i, ch in enumerate(text))
 
 
@@ -187,7 +186,7 @@ def headline_clauses(story: Story) -> list[str]:
     for a in story.articles:
         title = PAIRED_QUOTE.sub(_close_at_splits, TAG.sub("", a.title))
         for clause in CLAUSE_SPLIT.split(title):
-            clause = _commas_outside_quotes(speech_marks(clause)).strip(" .!")
+            clause = _blank_outside_quotes(speech_marks(clause), COMMA).strip(" .!")
             asks = clause.endswith(("?", "？"))
             clause = re.sub(r"\s+", " ", clause.rstrip("?？ .!")) + ("?" if asks else "")
             # the marks kept around somebody's words are no part of a heading's length
